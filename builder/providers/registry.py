@@ -1,0 +1,61 @@
+"""Provider implementations by name. Modules are imported on first use so that an SDK's
+import cost is paid only by those who call it.
+
+Each module exposes ``make_chat(api_key, base_url, **opts)`` and, where the provider has
+embeddings, ``make_embedder(api_key, base_url, **opts)``.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInfo:
+    name: str
+    title: str
+    module: str
+    chat: bool
+    embeddings: bool
+    needs_key: bool
+    env_key: str | None = None  # environment variable that serves as a default credential
+    free_model: bool = False  # model name is typed freely (OpenAI-compatible servers)
+
+
+PROVIDERS: dict[str, ProviderInfo] = {
+    p.name: p
+    for p in (
+        ProviderInfo("fake", "Offline fake (deterministic)", "builder.providers.fake", True, True, False),
+        ProviderInfo("openai", "OpenAI", "builder.providers.openai_provider", True, True, True, "OPENAI_API_KEY"),
+        ProviderInfo("openai_compatible", "OpenAI-compatible server", "builder.providers.openai_provider",
+                     True, True, False, None, True),
+        ProviderInfo("cohere", "Cohere", "builder.providers.cohere_provider", True, True, True, "CO_API_KEY"),
+        ProviderInfo("anthropic", "Anthropic", "builder.providers.anthropic_provider", True, False, True,
+                     "ANTHROPIC_API_KEY"),
+        ProviderInfo("local", "Local embeddings (all-MiniLM-L6-v2, offline)", "builder.providers.local_embed",
+                     False, True, False),
+    )
+}
+
+
+def info(name: str) -> ProviderInfo:
+    try:
+        return PROVIDERS[name]
+    except KeyError:
+        raise KeyError(f"unknown provider {name!r}; known: {', '.join(sorted(PROVIDERS))}") from None
+
+
+def make_chat(name: str, *, api_key: str | None = None, base_url: str | None = None, **opts: Any) -> Any:
+    provider = info(name)
+    if not provider.chat:
+        raise KeyError(f"provider {name!r} has no chat models")
+    return importlib.import_module(provider.module).make_chat(name=name, api_key=api_key, base_url=base_url, **opts)
+
+
+def make_embedder(name: str, *, api_key: str | None = None, base_url: str | None = None, **opts: Any) -> Any:
+    provider = info(name)
+    if not provider.embeddings:
+        raise KeyError(f"provider {name!r} has no embedding models")
+    return importlib.import_module(provider.module).make_embedder(
+        name=name, api_key=api_key, base_url=base_url, **opts)
