@@ -1,0 +1,348 @@
+"""The run engine: executes a :class:`Plan` on asyncio and reports every step as an event.
+
+Plain Python (no Django). One :class:`Engine` executes one attempt of one run::
+
+    engine = Engine(plan, sink, run_id="r1", run_inputs={"question": "..."}, services=services)
+    outcome = await engine.run()          # a RunOutcome; engine.cancel() from elsewhere stops it
+
+Nodes start as soon as they are decidable (every upstream node terminal) and ready; a
+per-run semaphore bounds how many node executions (attempts of nodes or of map items) run
+at once. Scheduling is event driven: a finishing node releases its downstream nodes, so
+there is no polling and no per-node scan of the graph.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.graph_types import Plan
+from builder.nodes.base import NodeError
+
+from .context import ExecContext, UsageTotals, error_dict, preview_outputs
+from .events import Event, EventSink
+from .mapping import run_mapped
+from .state import NodeInfo, RunState, build_infos
+
+logger = logging.getLogger(__name__)
+
+CompletedKey = tuple[str, int | None]
+CANCEL_GRACE_S = 2.0  # how long cancel() waits for node tasks that ignore cancellation
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    """How a run attempt ended. ``outputs`` maps run output names to full values."""
+
+    status: str  # "succeeded" | "failed" | "cancelled"
+    outputs: dict[str, Any]
+    error: dict[str, Any] | None  # the first failure: {"node", "kind", "message"}
+    usage: dict[str, int]  # {"prompt_tokens", "completion_tokens", "total_tokens"}, this attempt only
+    cost: float | None  # None when any provider call had an unknown price
+    node_states: dict[str, str]
+    duration_ms: float = 0.0
+    node_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class AttemptResult:
+    outputs: dict[str, Any] | None  # None when every attempt failed
+    error: NodeError | None
+    usage: UsageTotals
+    duration_ms: float
+
+
+class Engine:
+    """Executes one attempt of one run. See the module docstring.
+
+    ``completed`` holds outputs that succeeded in an earlier attempt of the same run, keyed
+    by ``(node_id, None)`` for a whole node and ``(node_id, i)`` for item ``i`` of a mapped
+    node; those are reused, not run again, and emit no node events.
+
+    Cancel with :meth:`cancel` (from any coroutine on the engine's loop; from another thread
+    use ``loop.call_soon_threadsafe(engine.cancel)``), or pass ``should_cancel``, an async
+    callable polled every ``cancel_poll_s`` seconds (a database check, say).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        sink: EventSink,
+        *,
+        run_id: str,
+        run_inputs: Mapping[str, Any] | None = None,
+        services: Any = None,
+        completed: Mapping[CompletedKey, dict[str, Any]] | None = None,
+        attempt: int = 1,
+        concurrency: int = 16,
+        should_cancel: Callable[[], Awaitable[bool]] | None = None,
+        cancel_poll_s: float = 1.0,
+    ):
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.plan = plan
+        self.sink = sink
+        self.run_id = run_id
+        self.run_inputs: Mapping[str, Any] = dict(run_inputs or {})
+        self.services = services
+        self.completed: Mapping[CompletedKey, dict[str, Any]] = completed or {}
+        self.attempt = attempt
+        self.concurrency = concurrency
+        self.should_cancel = should_cancel
+        self.cancel_poll_s = cancel_poll_s
+        self.infos: dict[str, NodeInfo] = build_infos(plan)
+        self.state = RunState(self.infos)
+        self.usage = UsageTotals()
+        self.errors: dict[str, dict[str, Any]] = {}
+        self.first_error: dict[str, Any] | None = None
+        self._sem = asyncio.Semaphore(concurrency)
+        self._done = asyncio.Event()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._cancel_requested = False
+        self._cancelled = False
+        self._started = False
+
+    # ------------------------------------------------------------ public API
+
+    def cancel(self) -> None:
+        """Stop the run: running nodes are cancelled, nothing new starts. Idempotent."""
+        self._cancel_requested = True
+        self._done.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel_requested
+
+    async def run(self) -> RunOutcome:
+        if self._started:
+            raise RuntimeError("an Engine executes one run attempt; build a new one")
+        self._started = True
+        started = time.monotonic()
+        resumed = self._apply_completed()
+        self.sink.emit(Event("run.started", payload={"attempt": self.attempt, "resumed": resumed}))
+        state = self.state
+        self._advance(n for n in self.plan.order if state.states[n] == "pending" and state.waiting[n] == 0)
+        watcher = asyncio.create_task(self._watch_cancel()) if self.should_cancel is not None else None
+        try:
+            if not state.finished:
+                await self._done.wait()
+            if self._cancel_requested and not state.finished:
+                await self._cancel_all()
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+        return await self._finish(started)
+
+    # ------------------------------------------------------------ scheduling
+
+    def _apply_completed(self) -> list[str]:
+        resumed = []
+        for node_id in self.plan.order:
+            result = self.completed.get((node_id, None))
+            if result is not None:
+                self.state.succeed(node_id, dict(result))
+                resumed.append(node_id)
+        for node_id in resumed:
+            self.state.release_downstream(node_id)
+        return resumed
+
+    def _advance(self, decidable: Iterable[str]) -> None:
+        """Decide every node in ``decidable`` and, transitively, what their skips release."""
+        state = self.state
+        queue = deque(decidable)
+        while queue:
+            node_id = queue.popleft()
+            if self._cancel_requested:
+                return  # left pending; _cancel_all marks them cancelled
+            decision = state.decide(node_id)
+            if decision.state == "ready":
+                state.set(node_id, "ready")
+                assert decision.inputs is not None
+                self._tasks[node_id] = asyncio.create_task(self._execute(node_id, decision.inputs))
+            else:
+                state.set(node_id, decision.state)
+                self.sink.emit(Event("node.skipped", node_id, None,
+                                     {"state": decision.state, "reason": decision.reason}))
+                queue.extend(state.release_downstream(node_id))
+        if state.finished:
+            self._done.set()
+
+    async def _execute(self, node_id: str, inputs: dict[str, Any]) -> None:
+        info = self.infos[node_id]
+        try:
+            if info.node.map is not None:
+                await run_mapped(self, info, inputs)
+            else:
+                result = await self.attempts(info, inputs, None)
+                if result.outputs is not None:
+                    self.state.succeed(node_id, result.outputs)
+                else:
+                    assert result.error is not None
+                    self.fail(node_id, result.error)
+        except asyncio.CancelledError:
+            raise  # the run is being cancelled; _cancel_all records the state
+        except Exception as exc:  # an engine defect must not hang the run
+            logger.exception("engine error in node %s of run %s", node_id, self.run_id)
+            if not self.state.is_terminal(node_id):
+                error = NodeError(f"{type(exc).__name__}: {exc}", kind="internal")
+                self.sink.emit(Event("node.failed", node_id, None, {
+                    "attempt": 1, "duration_ms": 0.0, "error": error_dict(error), "will_retry": False}))
+                self.fail(node_id, error)
+        finally:
+            self._tasks.pop(node_id, None)
+        self._advance(self.state.release_downstream(node_id))
+
+    def fail(self, node_id: str, error: NodeError) -> None:
+        self.state.set(node_id, "failed")
+        self.errors[node_id] = error_dict(error)
+        if self.first_error is None:
+            self.first_error = {"node": node_id, "kind": error.kind, "message": error.message}
+
+    # ------------------------------------------------------------ one node (or one map item)
+
+    async def attempts(self, info: NodeInfo, inputs: dict[str, Any], item: int | None) -> AttemptResult:
+        """Run a node (or one item of a mapped node) with its timeout and retry policy.
+
+        Emits node.started, node.token, and node.finished or node.failed per attempt, with
+        ``item`` set for map items. Holds a slot of the run semaphore only while an attempt
+        runs, never while backing off.
+        """
+        node = info.node
+        node_id = info.id
+        spec = node.spec
+        config = node.config
+        timeout_s = node.timeout_s
+        total = max(1, node.retry.attempts)
+        totals = UsageTotals()
+        sink = self.sink
+        state = self.state
+        for attempt in range(1, total + 1):
+            async with self._sem:
+                if item is None and attempt == 1:
+                    state.set(node_id, "running")
+                ctx = ExecContext(run_id=self.run_id, node_id=node_id, item=item, attempt=attempt,
+                                  run_inputs=self.run_inputs, services=self.services, sink=sink,
+                                  usage_totals=totals, run_totals=self.usage)
+                sink.emit(Event("node.started", node_id, item, {"attempt": attempt}, {"inputs": inputs}))
+                t0 = time.perf_counter()
+                error: NodeError | None = None
+                outputs: Any = None
+                try:
+                    if timeout_s is None:
+                        outputs = await spec.run(ctx, config, dict(inputs))
+                    else:
+                        async with asyncio.timeout(timeout_s):
+                            outputs = await spec.run(ctx, config, dict(inputs))
+                    if not isinstance(outputs, dict):
+                        raise TypeError(f"node returned {type(outputs).__name__}, not a dict of outputs")
+                except NodeError as exc:
+                    error = exc
+                except TimeoutError:
+                    error = NodeError(f"timed out after {timeout_s:g} s", kind="timeout", retryable=True)
+                except asyncio.CancelledError:
+                    ctx.close(flush=False)
+                    raise
+                except Exception as exc:
+                    logger.exception("node %s (item %s) of run %s raised", node_id, item, self.run_id)
+                    error = NodeError(f"{type(exc).__name__}: {exc}", kind="internal")
+                duration_ms = round((time.perf_counter() - t0) * 1000.0, 3)
+                ctx.close()
+            if error is None:
+                sink.emit(Event("node.finished", node_id, item, {
+                    "attempt": attempt,
+                    "duration_ms": duration_ms,
+                    "outputs_preview": preview_outputs(outputs),
+                    "usage": totals.as_dict(),
+                    "cost": totals.cost,
+                }, {"inputs": inputs, "outputs": outputs}))
+                return AttemptResult(outputs, None, totals, duration_ms)
+            will_retry = error.retryable and attempt < total and not self._cancel_requested
+            sink.emit(Event("node.failed", node_id, item, {
+                "attempt": attempt,
+                "duration_ms": duration_ms,
+                "error": error_dict(error),
+                "will_retry": will_retry,
+            }, {"inputs": inputs}))
+            if not will_retry:
+                return AttemptResult(None, error, totals, duration_ms)
+            await asyncio.sleep(backoff_delay(node.retry.backoff_s, attempt, getattr(error, "retry_after", None)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ------------------------------------------------------------ cancellation and the end
+
+    async def _watch_cancel(self) -> None:
+        assert self.should_cancel is not None
+        while not self._done.is_set():
+            await asyncio.sleep(self.cancel_poll_s)
+            try:
+                if await self.should_cancel():
+                    self.cancel()
+                    return
+            except Exception:  # a flaky check must not kill the run
+                logger.exception("should_cancel failed for run %s", self.run_id)
+
+    async def _cancel_all(self) -> None:
+        self._cancelled = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            _, stuck = await asyncio.wait(tasks, timeout=CANCEL_GRACE_S)
+            for task in stuck:
+                logger.warning("a node task of run %s ignored cancellation", self.run_id)
+        state = self.state
+        for node_id in self.plan.order:
+            if not state.is_terminal(node_id):
+                state.set(node_id, "cancelled")
+                self.sink.emit(Event("node.skipped", node_id, None, {"state": "cancelled", "reason": "run cancelled"}))
+
+    def _run_outputs(self) -> dict[str, Any]:
+        outputs: dict[str, Any] = {}
+        results = self.state.results
+        for name, node_id in self.plan.run_outputs().items():
+            result = results.get(node_id)
+            if result is not None and "value" in result:
+                outputs[name] = result["value"]
+        return outputs
+
+    async def _finish(self, started: float) -> RunOutcome:
+        states = self.state.states
+        if any(s == "failed" for s in states.values()):
+            status = "failed"
+        elif self._cancelled:
+            status = "cancelled"
+        else:
+            status = "succeeded"
+        outputs = self._run_outputs()
+        usage = self.usage.as_dict(with_model=False)
+        duration_ms = round((time.monotonic() - started) * 1000.0, 3)
+        self.sink.emit(Event("run.finished", payload={
+            "status": status,
+            "outputs_preview": preview_outputs(outputs),
+            "error": self.first_error,
+            "usage": usage,
+            "cost": self.usage.cost,
+            "duration_ms": duration_ms,
+        }, data={"outputs": outputs}))
+        await self.sink.flush()
+        return RunOutcome(status=status, outputs=outputs, error=self.first_error, usage=usage,
+                          cost=self.usage.cost, node_states=dict(states), duration_ms=duration_ms,
+                          node_errors=dict(self.errors))
+
+
+def backoff_delay(backoff_s: float, attempt: int, retry_after: float | None = None) -> float:
+    """``backoff_s * 2**(attempt-1)`` with ±25 % jitter, at least ``retry_after`` when given."""
+    delay = backoff_s * (2 ** (attempt - 1)) * random.uniform(0.75, 1.25)
+    if retry_after:
+        delay = max(delay, float(retry_after))
+    return max(0.0, delay)
+
+
+async def execute(plan: Plan, sink: EventSink, **kwargs: Any) -> RunOutcome:
+    """Build an :class:`Engine` with ``kwargs`` and run it."""
+    return await Engine(plan, sink, **kwargs).run()
