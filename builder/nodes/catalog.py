@@ -1,0 +1,27 @@
+"""The node catalog: every node type, registered once. ``registry`` serves the palette
+(``GET /api/node-types``), validation (:func:`builder.graph.validate`) and the engine."""
+from __future__ import annotations
+
+from builder.nodes.base import Registry
+from builder.nodes.input_node import InputNode
+from builder.nodes.json_extract import JsonExtractNode
+from builder.nodes.llm_chat import LlmChatNode
+from builder.nodes.merge import MergeNode
+from builder.nodes.output_node import OutputNode
+from builder.nodes.prompt_template import PromptTemplateNode
+from builder.nodes.router import RouterNode
+from builder.nodes.text_constant import TextConstantNode
+from builder.nodes.text_join import TextJoinNode
+from builder.nodes.text_split import TextSplitNode
+
+registry = Registry()
+registry.register(InputNode)
+registry.register(OutputNode)
+registry.register(TextConstantNode)
+registry.register(PromptTemplateNode)
+registry.register(LlmChatNode)
+registry.register(TextSplitNode)
+registry.register(TextJoinNode)
+registry.register(RouterNode)
+registry.register(MergeNode)
+registry.register(JsonExtractNode)
