@@ -1,0 +1,498 @@
+"""A small HTTP server that speaks the OpenAI, Cohere v2 and Anthropic protocols, for tests.
+
+It runs in its own thread with its own event loop on 127.0.0.1 and a free port, so sync
+tests, async tests and other processes (a Celery worker) can all call it over real HTTP.
+
+Endpoints: ``POST /v1/chat/completions`` and ``/v1/embeddings`` (OpenAI), ``/v2/chat`` and
+``/v2/embed`` (Cohere), ``/v1/messages`` (Anthropic). Streaming and non-streaming.
+
+Answers are deterministic and depend on the model: ``"[<model>] " + <the last user message's
+words, reversed>``, one token per word. ``token_delay_s`` spaces the streamed tokens.
+
+Every request is recorded (:class:`Recorded`: path, model, stream flag, start and end times,
+status, the fault applied). Faults queued with ``stub.faults.push(...)`` apply, in order, to
+the next requests (optionally only those on a given path)::
+
+    stub.faults.push(status=429, retry_after="1")      # error status, optional Retry-After and body
+    stub.faults.push(status=500, times=3)              # three requests in a row
+    stub.faults.push(status=401)
+    stub.faults.push(hang_s=5)                         # accept, then say nothing for 5 s
+    stub.faults.push(cut_after=3)                      # stream 3 tokens, then drop the connection
+    stub.faults.push(truncate_after=3)                 # stream 3 tokens, then end cleanly without
+                                                       # the terminal event ([DONE], message-end, ...)
+    stub.faults.push(status=503, path="/v2/chat")      # only for that endpoint
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import socket
+import struct
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+EMBED_DIMS = 8
+
+
+@dataclass(slots=True)
+class Fault:
+    status: int | None = None
+    retry_after: str | None = None
+    body: Any = None
+    hang_s: float | None = None
+    cut_after: int | None = None
+    truncate_after: int | None = None
+    path: str | None = None
+
+    def describe(self) -> str:
+        for name in ("status", "hang_s", "cut_after", "truncate_after"):
+            value = getattr(self, name)
+            if value is not None:
+                return f"{name}={value}"
+        return "none"
+
+
+class FaultQueue:
+    """Faults for the next requests, first in first out. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: deque[Fault] = deque()
+
+    def push(self, *, status: int | None = None, retry_after: str | float | None = None, body: Any = None,
+             hang_s: float | None = None, cut_after: int | None = None, truncate_after: int | None = None,
+             path: str | None = None, times: int = 1) -> None:
+        fault = Fault(status, None if retry_after is None else str(retry_after), body, hang_s, cut_after,
+                      truncate_after, path)
+        with self._lock:
+            for _ in range(times):
+                self._queue.append(fault)
+
+    def take(self, path: str) -> Fault | None:
+        with self._lock:
+            for i, fault in enumerate(self._queue):
+                if fault.path is None or fault.path == path:
+                    del self._queue[i]
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+
+@dataclass(slots=True)
+class Recorded:
+    path: str
+    model: str | None
+    stream: bool
+    start: float
+    end: float | None = None
+    status: int | None = None
+    fault: str | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def reply_tokens(model: str, messages: list[dict[str, Any]] | None) -> list[str]:
+    """The answer, as tokens whose concatenation is the reply text."""
+    last = ""
+    for message in reversed(messages or []):
+        if message.get("role") == "user":
+            last = _text_of(message.get("content"))
+            break
+    words = list(reversed(last.split())) or ["(empty)"]
+    parts = [f"[{model}]"] + words
+    return [p if i == len(parts) - 1 else p + " " for i, p in enumerate(parts)]
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+    return ""
+
+
+def _count_words(messages: list[dict[str, Any]] | None, system: Any = None) -> int:
+    total = len(_text_of(system).split()) if system else 0
+    for message in messages or []:
+        total += len(_text_of(message.get("content")).split())
+    return total
+
+
+def fake_vector(text: str, dims: int = EMBED_DIMS) -> list[float]:
+    digest = hashlib.sha256(text.encode()).digest()
+    raw = [(digest[i % len(digest)] - 127.5) / 127.5 for i in range(dims)]
+    norm = sum(x * x for x in raw) ** 0.5 or 1.0
+    return [x / norm for x in raw]
+
+
+def _apply_limits(tokens: list[str], max_tokens: int | None, stop: list[str] | None) -> tuple[list[str], str]:
+    finish = "stop"
+    if stop:
+        kept: list[str] = []
+        for tok in tokens:
+            if any(s in tok for s in stop):
+                return kept, "stop_sequence"
+            kept.append(tok)
+    if max_tokens is not None and len(tokens) > max_tokens:
+        return tokens[:max_tokens], "length"
+    return tokens, finish
+
+
+class LLMStub:
+    """The server. Use as a context manager, or :meth:`start` / :meth:`stop`."""
+
+    def __init__(self, token_delay_s: float = 0.0, host: str = "127.0.0.1"):
+        self.token_delay_s = token_delay_s
+        self.host = host
+        self.port = 0
+        self.faults = FaultQueue()
+        self.requests: list[Recorded] = []
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._stopping: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    # lifecycle ---------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>`` (OpenAI clients add ``/v1``; see :attr:`openai_base_url`)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        return self.base_url + "/v1"
+
+    def start(self) -> LLMStub:
+        with socket.socket() as s:
+            s.bind((self.host, 0))
+            self.port = s.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, name=f"llm-stub-{self.port}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("llm stub did not start")
+        if self._error is not None:
+            raise RuntimeError(f"llm stub failed to start: {self._error}")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is None or self._thread is None:
+            return
+        loop, stopping = self._loop, self._stopping
+        if stopping is not None:
+            loop.call_soon_threadsafe(stopping.set)
+        self._thread.join(10)
+        self._loop = None
+
+    def __enter__(self) -> LLMStub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget recorded requests and queued faults; restore the default token delay."""
+        self.faults.clear()
+        with self._lock:
+            self.requests.clear()
+        self.token_delay_s = 0.0
+
+    # inspection --------------------------------------------------------------------------
+    def requests_to(self, path: str) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def max_overlap(self, path: str | None = None) -> int:
+        """The largest number of requests (to ``path``, or any) in flight at the same moment."""
+        with self._lock:
+            spans = [(r.start, r.end if r.end is not None else float("inf"))
+                     for r in self.requests if path is None or r.path == path]
+        events = sorted([(s, 1) for s, _ in spans] + [(e, -1) for _, e in spans], key=lambda x: (x[0], x[1]))
+        best = current = 0
+        for _, delta in events:
+            current += delta
+            best = max(best, current)
+        return best
+
+    # server ------------------------------------------------------------------------------
+    def _serve(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._main())
+        except BaseException as exc:  # noqa: BLE001 - reported to start()
+            self._error = exc
+            self._ready.set()
+        finally:
+            loop.close()
+
+    async def _main(self) -> None:
+        self._stopping = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._openai_chat)
+        app.router.add_post("/v1/embeddings", self._openai_embed)
+        app.router.add_post("/v2/chat", self._cohere_chat)
+        app.router.add_post("/v2/embed", self._cohere_embed)
+        app.router.add_post("/v1/messages", self._anthropic_messages)
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self._ready.set()
+        await self._stopping.wait()
+        await self._runner.cleanup()
+
+    async def _begin(self, request: web.Request) -> tuple[dict[str, Any], Recorded, Fault | None]:
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            body = {}
+        headers = {k.lower(): ("<redacted>" if k.lower() in ("authorization", "x-api-key") else v)
+                   for k, v in request.headers.items()}
+        fault = self.faults.take(request.path)
+        rec = Recorded(path=request.path, model=body.get("model"), stream=bool(body.get("stream")),
+                       start=time.monotonic(), fault=fault.describe() if fault else None, body=body, headers=headers)
+        with self._lock:
+            self.requests.append(rec)
+        return body, rec, fault
+
+    def _finish(self, rec: Recorded, status: int) -> None:
+        rec.status = status
+        rec.end = time.monotonic()
+
+    async def _pre_fault(self, request: web.Request, rec: Recorded, fault: Fault | None) -> web.StreamResponse | None:
+        """Apply a fault that happens before any answer; returns the response to send, if any."""
+        if fault is None:
+            return None
+        if fault.hang_s is not None:
+            assert self._stopping is not None
+            try:
+                await asyncio.wait_for(self._stopping.wait(), fault.hang_s)
+            except asyncio.TimeoutError:
+                pass
+            if fault.status is None:
+                return None
+        if fault.status is not None:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+            body = fault.body if fault.body is not None else _error_body(request.path, fault.status)
+            self._finish(rec, fault.status)
+            return web.json_response(body, status=fault.status, headers=headers)
+        return None
+
+    async def _sse(self, request: web.Request, rec: Recorded, fault: Fault | None,
+                   head: list[tuple[str | None, dict[str, Any]]],
+                   deltas: list[tuple[str | None, dict[str, Any]]],
+                   tail: list[tuple[str | None, dict[str, Any] | str]]) -> web.StreamResponse:
+        resp = web.StreamResponse(status=200, headers={"Content-Type": "text/event-stream",
+                                                        "Cache-Control": "no-cache"})
+        await resp.prepare(request)
+        for event, data in head:
+            await resp.write(_sse_frame(event, data))
+        for i, (event, data) in enumerate(deltas):
+            if fault is not None and fault.cut_after is not None and i >= fault.cut_after:
+                self._finish(rec, 200)
+                assert request.transport is not None
+                request.transport.abort()  # the client sees the connection drop mid-body
+                return resp
+            if fault is not None and fault.truncate_after is not None and i >= fault.truncate_after:
+                await resp.write_eof()  # a clean end of body, without the terminal event
+                self._finish(rec, 200)
+                return resp
+            if self.token_delay_s:
+                await asyncio.sleep(self.token_delay_s)
+            await resp.write(_sse_frame(event, data))
+        for event, data in tail:
+            await resp.write(_sse_frame(event, data))
+        await resp.write_eof()
+        self._finish(rec, 200)
+        return resp
+
+    # OpenAI ------------------------------------------------------------------------------
+    async def _openai_chat(self, request: web.Request) -> web.StreamResponse:
+        body, rec, fault = await self._begin(request)
+        if (early := await self._pre_fault(request, rec, fault)) is not None:
+            return early
+        model = body.get("model", "")
+        messages = body.get("messages", [])
+        stop = body.get("stop")
+        tokens, finish = _apply_limits(reply_tokens(model, messages),
+                                       body.get("max_completion_tokens") or body.get("max_tokens"),
+                                       [stop] if isinstance(stop, str) else stop)
+        finish = "length" if finish == "length" else "stop"
+        if body.get("response_format", {}).get("type") == "json_object":
+            tokens = ['{"answer": ', json.dumps("".join(tokens)), "}"]
+        usage = {"prompt_tokens": _count_words(messages), "completion_tokens": len(tokens),
+                 "total_tokens": _count_words(messages) + len(tokens)}
+        cid, created = f"chatcmpl-{uuid.uuid4().hex[:12]}", int(time.time())
+        if not body.get("stream"):
+            await self._delay(len(tokens))
+            self._finish(rec, 200)
+            return web.json_response({
+                "id": cid, "object": "chat.completion", "created": created, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(tokens)},
+                             "finish_reason": finish, "logprobs": None}],
+                "usage": usage})
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None,
+                  with_usage: dict[str, Any] | None = None, no_choices: bool = False) -> dict[str, Any]:
+            out: dict[str, Any] = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                                   "choices": [] if no_choices else [{"index": 0, "delta": delta,
+                                                                      "finish_reason": finish_reason,
+                                                                      "logprobs": None}]}
+            if with_usage is not None:
+                out["usage"] = with_usage
+            return out
+
+        head = [(None, chunk({"role": "assistant", "content": ""}))]
+        deltas = [(None, chunk({"content": t})) for t in tokens]
+        tail: list[tuple[str | None, dict[str, Any] | str]] = [(None, chunk({}, finish))]
+        if (body.get("stream_options") or {}).get("include_usage"):
+            tail.append((None, chunk({}, with_usage=usage, no_choices=True)))
+        tail.append((None, "[DONE]"))
+        return await self._sse(request, rec, fault, head, deltas, tail)
+
+    async def _openai_embed(self, request: web.Request) -> web.StreamResponse:
+        body, rec, fault = await self._begin(request)
+        if (early := await self._pre_fault(request, rec, fault)) is not None:
+            return early
+        texts = body.get("input", [])
+        texts = [texts] if isinstance(texts, str) else texts
+        dims = int(body.get("dimensions") or EMBED_DIMS)
+        data = []
+        for i, text in enumerate(texts):
+            vec = fake_vector(str(text) + "|" + str(body.get("model")), dims)
+            if body.get("encoding_format") == "base64":
+                emb: Any = base64.b64encode(struct.pack(f"<{dims}f", *vec)).decode()
+            else:
+                emb = vec
+            data.append({"object": "embedding", "index": i, "embedding": emb})
+        tokens = sum(len(str(t).split()) for t in texts)
+        self._finish(rec, 200)
+        return web.json_response({"object": "list", "data": data, "model": body.get("model"),
+                                  "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+    # Cohere v2 ---------------------------------------------------------------------------
+    async def _cohere_chat(self, request: web.Request) -> web.StreamResponse:
+        body, rec, fault = await self._begin(request)
+        if (early := await self._pre_fault(request, rec, fault)) is not None:
+            return early
+        model = body.get("model", "")
+        messages = body.get("messages", [])
+        tokens, finish = _apply_limits(reply_tokens(model, messages), body.get("max_tokens"),
+                                       body.get("stop_sequences"))
+        finish = {"stop": "COMPLETE", "length": "MAX_TOKENS", "stop_sequence": "STOP_SEQUENCE"}[finish]
+        n_in = _count_words(messages)
+        usage = {"billed_units": {"input_tokens": n_in, "output_tokens": len(tokens)},
+                 "tokens": {"input_tokens": n_in + 7, "output_tokens": len(tokens) + 1}}
+        mid = str(uuid.uuid4())
+        if not body.get("stream"):
+            await self._delay(len(tokens))
+            self._finish(rec, 200)
+            return web.json_response({"id": mid, "finish_reason": finish,
+                                      "message": {"role": "assistant",
+                                                  "content": [{"type": "text", "text": "".join(tokens)}]},
+                                      "usage": usage})
+        head: list[tuple[str | None, dict[str, Any]]] = [
+            ("message-start", {"type": "message-start", "id": mid,
+                               "delta": {"message": {"role": "assistant"}}}),
+            ("content-start", {"type": "content-start", "index": 0,
+                               "delta": {"message": {"content": {"type": "text", "text": ""}}}}),
+        ]
+        deltas = [("content-delta", {"type": "content-delta", "index": 0,
+                                     "delta": {"message": {"content": {"text": t}}}}) for t in tokens]
+        tail: list[tuple[str | None, dict[str, Any] | str]] = [
+            ("content-end", {"type": "content-end", "index": 0}),
+            ("message-end", {"type": "message-end", "id": mid,
+                             "delta": {"finish_reason": finish, "usage": usage}}),
+        ]
+        return await self._sse(request, rec, fault, head, deltas, tail)
+
+    async def _cohere_embed(self, request: web.Request) -> web.StreamResponse:
+        body, rec, fault = await self._begin(request)
+        if (early := await self._pre_fault(request, rec, fault)) is not None:
+            return early
+        texts = body.get("texts", [])
+        input_type = body.get("input_type")
+        vectors = [fake_vector(f"{t}|{body.get('model')}|{input_type}") for t in texts]
+        tokens = sum(len(str(t).split()) for t in texts)
+        self._finish(rec, 200)
+        return web.json_response({"id": str(uuid.uuid4()), "response_type": "embeddings_by_type",
+                                  "embeddings": {"float": vectors}, "texts": texts,
+                                  "meta": {"api_version": {"version": "2"},
+                                           "billed_units": {"input_tokens": tokens}}})
+
+    # Anthropic ---------------------------------------------------------------------------
+    async def _anthropic_messages(self, request: web.Request) -> web.StreamResponse:
+        body, rec, fault = await self._begin(request)
+        if (early := await self._pre_fault(request, rec, fault)) is not None:
+            return early
+        model = body.get("model", "")
+        messages = body.get("messages", [])
+        tokens, finish = _apply_limits(reply_tokens(model, messages), body.get("max_tokens"),
+                                       body.get("stop_sequences"))
+        stop_reason = {"stop": "end_turn", "length": "max_tokens", "stop_sequence": "stop_sequence"}[finish]
+        n_in = _count_words(messages, body.get("system"))
+        mid = f"msg_{uuid.uuid4().hex[:16]}"
+        if not body.get("stream"):
+            await self._delay(len(tokens))
+            self._finish(rec, 200)
+            return web.json_response({
+                "id": mid, "type": "message", "role": "assistant", "model": model,
+                "content": [{"type": "text", "text": "".join(tokens)}],
+                "stop_reason": stop_reason, "stop_sequence": None,
+                "usage": {"input_tokens": n_in, "output_tokens": len(tokens)}})
+        head: list[tuple[str | None, dict[str, Any]]] = [
+            ("message_start", {"type": "message_start", "message": {
+                "id": mid, "type": "message", "role": "assistant", "model": model, "content": [],
+                "stop_reason": None, "stop_sequence": None,
+                "usage": {"input_tokens": n_in, "output_tokens": 1}}}),
+            ("content_block_start", {"type": "content_block_start", "index": 0,
+                                     "content_block": {"type": "text", "text": ""}}),
+        ]
+        deltas = [("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                           "delta": {"type": "text_delta", "text": t}}) for t in tokens]
+        tail: list[tuple[str | None, dict[str, Any] | str]] = [
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                               "usage": {"output_tokens": len(tokens)}}),
+            ("message_stop", {"type": "message_stop"}),
+        ]
+        return await self._sse(request, rec, fault, head, deltas, tail)
+
+    async def _delay(self, n_tokens: int) -> None:
+        if self.token_delay_s:
+            await asyncio.sleep(self.token_delay_s * n_tokens)
+
+
+def _sse_frame(event: str | None, data: dict[str, Any] | str) -> bytes:
+    payload = data if isinstance(data, str) else json.dumps(data)
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {payload}\n\n".encode()
+
+
+def _error_body(path: str, status: int) -> dict[str, Any]:
+    message = f"stub fault: HTTP {status}"
+    if path.startswith("/v2/"):
+        return {"message": message}
+    if path == "/v1/messages":
+        kind = {401: "authentication_error", 429: "rate_limit_error", 529: "overloaded_error"}.get(status, "api_error")
+        return {"type": "error", "error": {"type": kind, "message": message}}
+    return {"error": {"message": message, "type": "stub_fault", "code": status}}
