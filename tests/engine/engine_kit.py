@@ -78,11 +78,12 @@ class Sleeper(Node):
 
     async def run(self, ctx, config, inputs):
         _count(ctx)
-        ctx.services.enter()
+        gauge = ctx.services if isinstance(ctx.services, Services) else Services()
+        gauge.enter()
         try:
             await asyncio.sleep(config.seconds)
         finally:
-            ctx.services.leave()
+            gauge.leave()
         return {"value": inputs.get("value", "slept")}
 
 
