@@ -12,10 +12,20 @@ from typing import TypeVar
 
 import httpx
 
+try:  # the openai and anthropic SDKs ship on httpx2, a fork with its own exception classes
+    import httpx2
+except ImportError:  # pragma: no cover
+    httpx2 = None
 from builder.providers.base import ProviderError
 from builder.providers.retry import OnRetry, RetryPolicy, connection_error, stream_cut_error, timeout_error
 
 T = TypeVar("T")
+
+_TIMEOUTS: tuple[type[BaseException], ...] = (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError)
+_TRANSPORT: tuple[type[BaseException], ...] = (httpx.TransportError, httpx.StreamError)
+if httpx2 is not None:
+    _TIMEOUTS += (httpx2.TimeoutException,)
+    _TRANSPORT += (httpx2.TransportError, httpx2.StreamError)
 
 
 class StreamProgress:
@@ -38,9 +48,9 @@ def scrub(text: str, secret: str | None) -> str:
 def map_transport_error(provider: str, exc: BaseException, timeout_s: float | None,
                         progress: StreamProgress | None) -> ProviderError | None:
     """httpx and asyncio errors, which SDKs let through while a stream is being read."""
-    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError)):
+    if isinstance(exc, _TIMEOUTS):
         return timeout_error(provider, timeout_s)
-    if isinstance(exc, (httpx.TransportError, httpx.StreamError)):
+    if isinstance(exc, _TRANSPORT):
         if progress is not None and progress.started:
             return stream_cut_error(provider, progress.tokens, why=f"broke off ({type(exc).__name__})")
         return connection_error(provider, exc)

@@ -288,6 +288,9 @@ class LLMStub:
                 await asyncio.wait_for(self._stopping.wait(), fault.hang_s)
             except asyncio.TimeoutError:
                 pass
+            if request.transport is None or request.transport.is_closing():
+                self._finish(rec, 499)  # the client gave up waiting
+                return web.Response(status=499)
             if fault.status is None:
                 return None
         if fault.status is not None:
