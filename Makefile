@@ -1,0 +1,45 @@
+# fomo — two commands: `make up` (set up and start everything) and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+export FOMO_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: up test bench chaos setup venv frontend chromium migrate lint clean
+
+setup: venv frontend migrate
+
+venv: .venv/.stamp
+.venv/.stamp: requirements.lock requirements.in
+	@test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c requirements.lock -r requirements.in
+	@touch $@
+
+frontend: static/app/.stamp
+static/app/.stamp: $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || ( (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ) \
+	  || $(PY) -m playwright install chromium
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+
+up: setup
+	$(PY) scripts/up.py
+
+test: setup chromium
+	cd frontend && npm test --silent
+	$(PY) scripts/run_tests.py
+
+bench: setup
+	$(PY) scripts/run_bench.py
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+clean:
+	rm -rf .venv data static/app frontend/node_modules

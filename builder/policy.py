@@ -1,0 +1,75 @@
+"""Who may do what, in one place. Views, serializers and the websocket consumer ask here.
+
+Objects of a workspace the user is not a member of are invisible (404), never "forbidden":
+their existence is not disclosed. Within a visible workspace, a role too low for the action
+answers 403.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from builder.models import Membership, Pipeline, Role, Workspace
+from fomo.errors import Forbidden
+
+
+class Action(str, Enum):
+    READ = "read"
+    EDIT = "edit"
+    RUN = "run"
+    DELETE = "delete"
+    ADMIN = "admin"
+
+
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.READ: frozenset({Role.OWNER, Role.EDITOR, Role.VIEWER}),
+    Action.EDIT: frozenset({Role.OWNER, Role.EDITOR}),
+    Action.RUN: frozenset({Role.OWNER, Role.EDITOR}),
+    Action.DELETE: frozenset({Role.OWNER, Role.EDITOR}),
+    Action.ADMIN: frozenset({Role.OWNER}),
+}
+
+
+def workspaces_of(user: Any) -> QuerySet[Workspace]:
+    if not getattr(user, "is_authenticated", False):
+        return Workspace.objects.none()
+    return Workspace.objects.filter(membership__user=user)
+
+
+def role_in(user: Any, workspace_id: int) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, workspace_id=workspace_id).values_list("role", flat=True).first()
+
+
+def pipelines_of(user: Any) -> QuerySet[Pipeline]:
+    return Pipeline.objects.filter(workspace__in=workspaces_of(user))
+
+
+def require(user: Any, workspace_id: int, action: Action) -> str:
+    """The user's role, if it allows ``action`` in the workspace; else 404 (not a member) or
+    403 (member with too low a role)."""
+    role = role_in(user, workspace_id)
+    if role is None:
+        raise Http404
+    if role not in ALLOWED[action]:
+        raise Forbidden(f"Your role ({role}) does not allow {action.value} in this workspace.")
+    return role
+
+
+def pipeline_for(user: Any, pipeline_id: Any, action: Action = Action.READ) -> tuple[Pipeline, str]:
+    try:
+        pipeline = Pipeline.objects.select_related("updated_by").get(pk=int(pipeline_id))
+    except (Pipeline.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    return pipeline, require(user, pipeline.workspace_id, action)
+
+
+def can_view_run(user: Any, run_id: int) -> bool:
+    from runs.models import Run
+
+    workspace_id = Run.objects.filter(pk=run_id).values_list("pipeline__workspace_id", flat=True).first()
+    return workspace_id is not None and role_in(user, workspace_id) is not None

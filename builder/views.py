@@ -1,0 +1,57 @@
+"""Server-rendered pages: sign-up, log-in, and the shells that mount the canvas app."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from builder.policy import Action, pipeline_for
+
+
+class SignupForm(UserCreationForm):
+    username = forms.RegexField(regex=r"^[A-Za-z0-9_.-]{2,40}$", max_length=40,
+                                error_messages={"invalid": "Use 2-40 letters, digits, dots, dashes or underscores."})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user)
+            return redirect("/")
+    else:
+        form = SignupForm()
+    return render(request, "auth/signup.html", {"form": form})
+
+
+class FomoLoginView(LoginView):
+    template_name = "auth/login.html"
+    redirect_authenticated_user = True
+
+
+class FomoLogoutView(LogoutView):
+    pass
+
+
+def _shell(request: HttpRequest, page: str, pipeline_id: int | None = None, run_id: int | None = None) -> HttpResponse:
+    return render(request, "app.html", {"page": page, "pipeline_id": pipeline_id or "", "run_id": run_id or ""})
+
+
+def pipeline_list_page(request: HttpRequest) -> HttpResponse:
+    return _shell(request, "list")
+
+
+def editor_page(request: HttpRequest, pk: int) -> HttpResponse:
+    pipeline_for(request.user, pk, Action.READ)
+    return _shell(request, "editor", pipeline_id=pk)
+
+
+def run_page(request: HttpRequest, pk: int) -> HttpResponse:
+    from runs.api import run_for
+
+    run = run_for(request.user, pk)
+    return _shell(request, "run", pipeline_id=run.pipeline_id, run_id=pk)

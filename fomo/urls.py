@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from builder import api as b
+from builder import views
+from fomo.health import healthz
+from runs import api as r
+
+api = [
+    path("workspaces", b.WorkspaceList.as_view()),
+    path("node-types", b.NodeTypes.as_view()),
+    path("node-types/ports", b.NodePorts.as_view()),
+    path("pipelines", b.PipelineList.as_view()),
+    path("pipelines/<int:pk>", b.PipelineDetail.as_view()),
+    path("pipelines/<int:pk>/duplicate", b.PipelineDuplicate.as_view()),
+    path("pipelines/<int:pk>/draft", b.DraftView.as_view()),
+    path("pipelines/<int:pk>/validate", b.ValidateView.as_view()),
+    path("pipelines/<int:pk>/versions", b.VersionList.as_view()),
+    path("pipelines/<int:pk>/versions/<int:number>", b.VersionDetail.as_view()),
+    path("pipelines/<int:pk>/versions/<int:number>/restore", b.VersionRestore.as_view()),
+    path("pipelines/<int:pk>/runs", r.PipelineRuns.as_view()),
+    path("runs/<int:pk>", r.RunDetail.as_view()),
+    path("runs/<int:pk>/events", r.RunEvents.as_view()),
+    path("runs/<int:pk>/cancel", r.RunCancel.as_view()),
+]
+
+urlpatterns = [
+    path("healthz", healthz),
+    path("login/", views.FomoLoginView.as_view(), name="login"),
+    path("logout/", views.FomoLogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("", views.pipeline_list_page, name="pipelines"),
+    path("pipelines/<int:pk>/", views.editor_page, name="editor"),
+    path("runs/<int:pk>/", views.run_page, name="run"),
+    *[path(f"api/{p.pattern}", p.callback) for p in api],
+]

@@ -1,0 +1,80 @@
+"""The websocket stream of a run: replay what is stored after ``?after=N``, then forward live
+events, each ``seq`` exactly once and in order. The channel layer may drop messages; a gap
+is filled from the database, which is the source of truth."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from builder.policy import can_view_run
+from runs.models import RunEvent
+from runs.publish import run_group
+
+PAGE = 500
+
+
+def _events_after(run_id: int, after: int, limit: int) -> list[dict[str, Any]]:
+    rows = RunEvent.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")[:limit]
+    return [r.as_message() for r in rows]
+
+
+class RunEventsConsumer(AsyncJsonWebsocketConsumer):
+    run_id: int
+    last_seq: int
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
+        if not await database_sync_to_async(can_view_run)(user, self.run_id):
+            await self.close(code=4404)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        try:
+            self.last_seq = max(0, int(query.get("after", ["0"])[0]))
+        except ValueError:
+            self.last_seq = 0
+        # Subscribe before replaying so nothing published in between is missed.
+        self.group = run_group(self.run_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._catch_up()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # Clients may ask to resume explicitly: {"type": "resume", "after": N}.
+        if isinstance(content, dict) and content.get("type") == "resume":
+            await self._catch_up()
+
+    async def run_events(self, message: dict[str, Any]) -> None:
+        fresh = [e for e in message["events"] if e["seq"] > self.last_seq]
+        if not fresh:
+            return
+        if fresh[0]["seq"] != self.last_seq + 1:
+            await self._catch_up()  # a message was dropped: fill the gap from the database
+            fresh = [e for e in fresh if e["seq"] > self.last_seq]
+            if not fresh or fresh[0]["seq"] != self.last_seq + 1:
+                return
+        await self._send(fresh)
+
+    async def _catch_up(self) -> None:
+        while True:
+            events = await database_sync_to_async(_events_after)(self.run_id, self.last_seq, PAGE)
+            if not events:
+                return
+            await self._send(events)
+            if len(events) < PAGE:
+                return
+
+    async def _send(self, events: list[dict[str, Any]]) -> None:
+        await self.send_json({"type": "events", "events": events})
+        self.last_seq = events[-1]["seq"]

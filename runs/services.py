@@ -1,0 +1,44 @@
+"""What a run lends its nodes: provider clients, with credentials resolved inside the worker.
+
+Secrets are looked up here, by id, at run time; they never travel in task arguments, events
+or traces.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from builder.providers import registry
+
+
+class CredentialError(Exception):
+    pass
+
+
+class RunServices:
+    def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
+        self._clients: dict[tuple[str, str, str | None, str | None], Any] = {}
+
+    def _resolve(self, provider: str, credential: str | None, base_url: str | None) -> tuple[str | None, str | None]:
+        info = registry.info(provider)
+        if credential:
+            from builder.credentials import resolve_credential  # the credential store (issue 4)
+
+            return resolve_credential(self.workspace_id, credential, provider, base_url)
+        key = os.environ.get(info.env_key) if info.env_key else None
+        return key, base_url
+
+    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+        cache_key = ("chat", provider, credential, base_url)
+        if cache_key not in self._clients:
+            api_key, url = self._resolve(provider, credential, base_url)
+            self._clients[cache_key] = registry.make_chat(provider, api_key=api_key, base_url=url)
+        return self._clients[cache_key]
+
+    def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+        cache_key = ("embed", provider, credential, base_url)
+        if cache_key not in self._clients:
+            api_key, url = self._resolve(provider, credential, base_url)
+            self._clients[cache_key] = registry.make_embedder(provider, api_key=api_key, base_url=url)
+        return self._clients[cache_key]

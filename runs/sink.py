@@ -1,0 +1,219 @@
+"""The Django-backed event sink: events are written first, then published.
+
+The engine calls :meth:`DjangoSink.emit` without blocking. One flusher task per run takes
+whatever has accumulated, writes it in one transaction (events, node records, the run row on
+``run.finished``) on a small shared DB thread pool, and then publishes the batch to the run's
+channel-layer group. While a write is in flight new events pile up, so batches grow exactly
+when the database is the bottleneck. ``seq`` is allocated here, gap-free, by the only writer:
+the worker that holds the run's lease. A second writer would collide on the unique
+(run, seq) constraint and stop (:class:`LostRun`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone as dt_timezone
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from runs.engine.events import Event
+from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, event_message
+from runs.publish import publish_events
+
+log = logging.getLogger(__name__)
+
+DB_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fomo-db")
+NODE_FIELDS = ["status", "inputs", "outputs", "error", "attempts", "started_at", "finished_at",
+               "duration_ms", "prompt_tokens", "completion_tokens", "cost", "model"]
+
+
+class LostRun(Exception):
+    """Another worker has taken this run over; stop writing."""
+
+
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=dt_timezone.utc)
+
+
+class DjangoSink:
+    def __init__(self, run_id: int, *, next_seq: int, known_nodes: dict[tuple[str, int], NodeRun],
+                 lease_owner: str):
+        self.run_id = run_id
+        self.next_seq = next_seq
+        self.lease_owner = lease_owner
+        self._nodes = known_nodes
+        self._buffer: list[Event] = []
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._failure: BaseException | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # ---------------------------------------------------------------- engine side
+
+    def emit(self, event: Event) -> None:
+        if self._failure is not None:
+            return
+        buf = self._buffer
+        if event.type == "node.token" and buf:
+            last = buf[-1]
+            if (last.type == "node.token" and last.node_id == event.node_id and last.item == event.item
+                    and last.payload.get("attempt") == event.payload.get("attempt")):
+                last.payload["text"] += event.payload.get("text", "")
+                return
+        buf.append(event)
+        self._idle.clear()
+        self._wake.set()
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._flusher())
+
+    async def flush(self) -> None:
+        await self._idle.wait()
+        if self._failure is not None:
+            raise LostRun(str(self._failure)) from self._failure
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    @property
+    def failed(self) -> bool:
+        return self._failure is not None
+
+    # ---------------------------------------------------------------- flushing
+
+    async def _flusher(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._buffer = self._buffer, []
+            if not batch:
+                self._idle.set()
+                continue
+            try:
+                messages = await loop.run_in_executor(DB_POOL, self._write, batch)
+            except BaseException as exc:  # the run cannot be recorded: stop accepting events
+                self._failure = exc
+                self._buffer.clear()
+                self._idle.set()
+                log.error("run %s: event write failed: %s", self.run_id, exc)
+                return
+            try:
+                await publish_events(self.run_id, messages)
+            except Exception as exc:  # the channel layer is best-effort; the database is the truth
+                log.warning("run %s: publish failed (%s); clients will catch up by replay", self.run_id, exc)
+            if not self._buffer:
+                self._idle.set()
+
+    def _write(self, batch: list[Event]) -> list[dict[str, Any]]:
+        seq = self.next_seq
+        rows: list[RunEvent] = []
+        messages: list[dict[str, Any]] = []
+        touched: dict[tuple[str, int], NodeRun] = {}
+        created: set[tuple[str, int]] = set()
+        finished: Event | None = None
+        for ev in batch:
+            rows.append(RunEvent(run_id=self.run_id, seq=seq, type=ev.type, node_id=ev.node_id or "",
+                                 item=ev.item, payload=ev.payload, ts=ev.ts))
+            messages.append(event_message(seq, ev.type, ev.node_id, ev.item, ev.payload, ev.ts))
+            seq += 1
+            if ev.node_id is not None and ev.type != "node.token":
+                key = (ev.node_id, WHOLE_NODE if ev.item is None else ev.item)
+                record = self._nodes.get(key)
+                if record is None:
+                    record = NodeRun(run_id=self.run_id, node_id=key[0], item=key[1])
+                    self._nodes[key] = record
+                    created.add(key)
+                _apply(record, ev)
+                touched[key] = record
+            elif ev.type == "run.finished":
+                finished = ev
+        try:
+            with transaction.atomic():
+                if not Run.objects.filter(pk=self.run_id, lease_owner=self.lease_owner).exists():
+                    raise LostRun(f"run {self.run_id} is no longer held by {self.lease_owner}")
+                RunEvent.objects.bulk_create(rows)
+                new = [touched[k] for k in touched if k in created]
+                old = [touched[k] for k in touched if k not in created]
+                if new:
+                    NodeRun.objects.bulk_create(new)
+                if old:
+                    NodeRun.objects.bulk_update(old, NODE_FIELDS)
+                if finished is not None:
+                    _finish_run(self.run_id, finished)
+        except IntegrityError as exc:
+            for key in created:
+                self._nodes.pop(key, None)
+            raise LostRun(f"run {self.run_id}: another writer holds the event log ({exc})") from exc
+        except BaseException:
+            for key in created:
+                self._nodes.pop(key, None)
+            raise
+        self.next_seq = seq
+        return messages
+
+
+def _apply(record: NodeRun, ev: Event) -> None:
+    """Fold one node event into the node's record."""
+    p = ev.payload
+    data = ev.data or {}
+    if ev.type == "node.started":
+        record.status = "running"
+        record.attempts = max(record.attempts, int(p.get("attempt", 1)))
+        record.started_at = _dt(ev.ts)
+        record.finished_at = None
+        record.error = None
+        if "inputs" in data:
+            record.inputs = data["inputs"]
+    elif ev.type == "node.finished":
+        record.status = "succeeded"
+        record.attempts = max(record.attempts, int(p.get("attempt", 1)))
+        record.outputs = data.get("outputs", p.get("outputs_preview"))
+        if "inputs" in data:
+            record.inputs = data["inputs"]
+        record.error = None
+        record.finished_at = _dt(ev.ts)
+        record.duration_ms = p.get("duration_ms")
+        usage = p.get("usage") or {}
+        record.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        record.completion_tokens = int(usage.get("completion_tokens") or 0)
+        record.model = str(usage.get("model") or "")[:100]
+        record.cost = p.get("cost")
+    elif ev.type == "node.failed":
+        record.attempts = max(record.attempts, int(p.get("attempt", 1)))
+        record.error = p.get("error")
+        record.duration_ms = p.get("duration_ms")
+        if not p.get("will_retry"):
+            record.status = "failed"
+            record.finished_at = _dt(ev.ts)
+    elif ev.type == "node.skipped":
+        record.status = str(p.get("state", "skipped"))
+        record.error = {"kind": record.status, "message": p.get("reason", "")} if p.get("reason") else None
+        record.finished_at = _dt(ev.ts)
+
+
+def _finish_run(run_id: int, ev: Event) -> None:
+    p = ev.payload
+    usage = p.get("usage") or {}
+    finished_at = _dt(ev.ts)
+    run = Run.objects.only("started_at").get(pk=run_id)
+    duration = (finished_at - run.started_at).total_seconds() * 1000 if run.started_at else p.get("duration_ms")
+    Run.objects.filter(pk=run_id).update(
+        status=p.get("status", "failed"),
+        outputs=(ev.data or {}).get("outputs", p.get("outputs_preview")),
+        error=p.get("error"),
+        finished_at=finished_at,
+        duration_ms=duration,
+        prompt_tokens=int(usage.get("prompt_tokens") or 0),
+        completion_tokens=int(usage.get("completion_tokens") or 0),
+        cost=p.get("cost"),
+        lease_owner="",
+        lease_expires_at=None,
+    )

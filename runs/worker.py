@@ -1,0 +1,180 @@
+"""What a Celery worker does with a run: claim it by compare-and-set, hold a lease while the
+engine works, resume from recorded results, and always leave a terminal state.
+
+Also the sweeper, which re-enqueues runs whose lease expired (their worker died) and fails
+runs that have exhausted their attempts.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from builder.graph import validate
+from runs.engine import Engine
+from runs.engine.events import Event
+from runs.lifecycle import enqueue, finish_without_worker
+from runs.loop import run_coroutine
+from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, RunStatus
+from runs.services import RunServices
+from runs.sink import DB_POOL, DjangoSink, LostRun
+
+log = logging.getLogger(__name__)
+
+REQUEUED = "requeued"
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _knobs() -> dict[str, float]:
+    return settings.FOMO
+
+
+def execute(run_id: int) -> None:
+    close_old_connections()
+    token = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
+    run = claim(run_id, token)
+    if run is None:
+        log.info("run %s: not claimable (finished, or held by another worker)", run_id)
+        return
+    if run.attempt > int(_knobs()["MAX_RUN_ATTEMPTS"]):
+        fail_exhausted(run.pk, run.attempt - 1)
+        return
+    known = {(n.node_id, n.item): n for n in NodeRun.objects.filter(run_id=run.pk)}
+    next_seq = (RunEvent.objects.filter(run_id=run.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
+    workspace_id = run.pipeline.workspace_id
+    try:
+        run_coroutine(_execute(run, token, known, next_seq, workspace_id))
+    finally:
+        close_old_connections()
+
+
+def claim(run_id: int, token: str) -> Run | None:
+    now = timezone.now()
+    lease = timedelta(seconds=_knobs()["LEASE_SECONDS"])
+    expired = Q(status=RunStatus.RUNNING) & (Q(lease_expires_at__lt=now) | Q(lease_owner=REQUEUED))
+    claimed = Run.objects.filter(Q(status=RunStatus.QUEUED) | expired, pk=run_id).update(
+        status=RunStatus.RUNNING, lease_owner=token, lease_expires_at=now + lease,
+        attempt=F("attempt") + 1,
+    )
+    if claimed != 1:
+        return None
+    Run.objects.filter(pk=run_id, started_at__isnull=True).update(started_at=now)
+    return Run.objects.select_related("pipeline").get(pk=run_id)
+
+
+async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRun], next_seq: int,
+                   workspace_id: int) -> None:
+    sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token)
+    plan, errors = validate(run.graph)
+    if plan is None:
+        sink.emit(Event("run.finished", payload={
+            "status": "failed", "outputs_preview": {}, "cost": None, "duration_ms": 0,
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "error": {"node": errors[0].node if errors else None, "kind": "invalid_graph",
+                      "message": errors[0].message if errors else "invalid graph"}}))
+        await _flush_quietly(sink)
+        await sink.close()
+        return
+    completed = {
+        (n.node_id, None if n.item == WHOLE_NODE else n.item): n.outputs or {}
+        for n in known.values() if n.status == "succeeded"
+    }
+    engine = Engine(plan, sink, run_id=str(run.pk), run_inputs=run.inputs, services=RunServices(workspace_id),
+                    completed=completed, attempt=run.attempt,
+                    concurrency=int(_knobs()["RUN_CONCURRENCY"]))
+    keeper = asyncio.get_running_loop().create_task(_keep_lease(run.pk, token, engine))
+    try:
+        await engine.run()
+    except LostRun as exc:
+        log.warning("run %s: %s", run.pk, exc)
+    except Exception as exc:
+        log.exception("run %s: engine crashed", run.pk)
+        if not sink.failed:
+            sink.emit(Event("run.finished", payload={
+                "status": "failed", "outputs_preview": {}, "cost": None, "duration_ms": None,
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "error": {"node": None, "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}}))
+            await _flush_quietly(sink)
+    finally:
+        keeper.cancel()
+        await sink.close()
+
+
+async def _flush_quietly(sink: DjangoSink) -> None:
+    try:
+        await sink.flush()
+    except LostRun as exc:
+        log.warning("%s", exc)
+
+
+async def _keep_lease(run_id: int, token: str, engine: Engine) -> None:
+    """Renew the lease and watch for a cancel request until the engine is done."""
+    loop = asyncio.get_running_loop()
+    lease_s = _knobs()["LEASE_SECONDS"]
+    renew_every = max(0.5, lease_s / 3)
+    poll = min(0.5, renew_every)
+    since_renew = 0.0
+    while True:
+        await asyncio.sleep(poll)
+        since_renew += poll
+        renew = since_renew >= renew_every
+        if renew:
+            since_renew = 0.0
+        held, cancel = await loop.run_in_executor(DB_POOL, _lease_tick, run_id, token, renew, lease_s)
+        if not held:
+            log.warning("run %s: lease lost; stopping this copy", run_id)
+            engine.cancel()
+            return
+        if cancel:
+            engine.cancel()
+            return
+
+
+def _lease_tick(run_id: int, token: str, renew: bool, lease_s: float) -> tuple[bool, bool]:
+    row = Run.objects.filter(pk=run_id, lease_owner=token).values_list("cancel_requested", flat=True).first()
+    if row is None:
+        return False, False
+    if renew:
+        Run.objects.filter(pk=run_id, lease_owner=token).update(
+            lease_expires_at=timezone.now() + timedelta(seconds=lease_s))
+    return True, bool(row)
+
+
+def fail_exhausted(run_id: int, attempts: int) -> bool:
+    return finish_without_worker(run_id, RunStatus.FAILED, {
+        "node": None, "kind": "worker_lost",
+        "message": f"The run stopped its worker {attempts} times (the limit is "
+                   f"{int(_knobs()['MAX_RUN_ATTEMPTS'])}); it will not be retried.",
+    }, only_if=(RunStatus.RUNNING,))
+
+
+def sweep() -> dict[str, int]:
+    """Re-enqueue runs whose worker vanished; fail those out of attempts; re-send queued runs
+    whose message was lost. Safe to run from several workers at once (compare-and-set)."""
+    now = timezone.now()
+    lease = timedelta(seconds=_knobs()["LEASE_SECONDS"])
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    expired = Run.objects.filter(status=RunStatus.RUNNING, lease_expires_at__lt=now).values_list(
+        "pk", "attempt", "lease_expires_at")
+    for run_id, attempt, expires in list(expired):
+        if attempt >= int(_knobs()["MAX_RUN_ATTEMPTS"]):
+            counts["failed"] += fail_exhausted(run_id, attempt)
+        elif Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_expires_at=expires).update(
+                lease_owner=REQUEUED, lease_expires_at=now + lease):
+            enqueue(run_id)
+            counts["requeued"] += 1
+    stale = now - timedelta(seconds=max(60.0, 2 * _knobs()["LEASE_SECONDS"]))
+    for run_id, enqueued in list(Run.objects.filter(status=RunStatus.QUEUED, enqueued_at__lt=stale)
+                                 .values_list("pk", "enqueued_at")):
+        if Run.objects.filter(pk=run_id, status=RunStatus.QUEUED, enqueued_at=enqueued).update(enqueued_at=now):
+            enqueue(run_id)
+            counts["resent"] += 1
+    return counts
