@@ -78,12 +78,14 @@ async def run_mapped(engine: Engine, info: NodeInfo, inputs: dict[str, Any]) -> 
 
     workers.extend(asyncio.create_task(worker(w)) for w in range(min(node.map.concurrency, len(todo))))
     try:
-        if workers:
-            await asyncio.gather(*workers, return_exceptions=True)
+        ended = await asyncio.gather(*workers, return_exceptions=True) if workers else []
     except asyncio.CancelledError:
         for task in workers:
             task.cancel()
         raise
+    for outcome in ended:
+        if isinstance(outcome, Exception):
+            raise outcome  # an engine or sink defect; siblings cancelled by a failure return CancelledError
 
     if failure:
         for i in sorted(in_flight.values()):

@@ -13,6 +13,7 @@ there is no polling and no per-node scan of the graph.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
 import time
@@ -65,8 +66,8 @@ class Engine:
     node; those are reused, not run again, and emit no node events.
 
     Cancel with :meth:`cancel` (from any coroutine on the engine's loop; from another thread
-    use ``loop.call_soon_threadsafe(engine.cancel)``), or pass ``should_cancel``, an async
-    callable polled every ``cancel_poll_s`` seconds (a database check, say).
+    use ``loop.call_soon_threadsafe(engine.cancel)``), or pass ``should_cancel``, a callable
+    returning a bool or an awaitable of one, polled every ``cancel_poll_s`` seconds (a database check, say).
     """
 
     def __init__(
@@ -80,7 +81,7 @@ class Engine:
         completed: Mapping[CompletedKey, dict[str, Any]] | None = None,
         attempt: int = 1,
         concurrency: int = 16,
-        should_cancel: Callable[[], Awaitable[bool]] | None = None,
+        should_cancel: Callable[[], Awaitable[bool] | bool] | None = None,
         cancel_poll_s: float = 1.0,
     ):
         if concurrency < 1:
@@ -105,6 +106,7 @@ class Engine:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._cancel_requested = False
         self._cancelled = False
+        self._fatal: Exception | None = None
         self._started = False
 
     # ------------------------------------------------------------ public API
@@ -119,6 +121,12 @@ class Engine:
         return self._cancel_requested
 
     async def run(self) -> RunOutcome:
+        """Execute the plan; always emits run.finished and flushes the sink before returning.
+
+        Node failures are data (``RunOutcome.status == "failed"``), never exceptions. Raises
+        only when the sink or the engine itself breaks (the run's state is then unknown and
+        the caller should record the run as failed).
+        """
         if self._started:
             raise RuntimeError("an Engine executes one run attempt; build a new one")
         self._started = True
@@ -131,6 +139,9 @@ class Engine:
         try:
             if not state.finished:
                 await self._done.wait()
+            if self._fatal is not None:
+                await self._stop_tasks()
+                raise RuntimeError(f"run {self.run_id} aborted by an engine error") from self._fatal
             if self._cancel_requested and not state.finished:
                 await self._cancel_all()
         finally:
@@ -184,18 +195,16 @@ class Engine:
                 else:
                     assert result.error is not None
                     self.fail(node_id, result.error)
+            self._advance(self.state.release_downstream(node_id))
         except asyncio.CancelledError:
             raise  # the run is being cancelled; _cancel_all records the state
-        except Exception as exc:  # an engine defect must not hang the run
+        except Exception as exc:  # an engine defect or a broken sink: end the run, never hang it
             logger.exception("engine error in node %s of run %s", node_id, self.run_id)
-            if not self.state.is_terminal(node_id):
-                error = NodeError(f"{type(exc).__name__}: {exc}", kind="internal")
-                self.sink.emit(Event("node.failed", node_id, None, {
-                    "attempt": 1, "duration_ms": 0.0, "error": error_dict(error), "will_retry": False}))
-                self.fail(node_id, error)
+            if self._fatal is None:
+                self._fatal = exc
+            self._done.set()
         finally:
             self._tasks.pop(node_id, None)
-        self._advance(self.state.release_downstream(node_id))
 
     def fail(self, node_id: str, error: NodeError) -> None:
         self.state.set(node_id, "failed")
@@ -244,9 +253,13 @@ class Engine:
                     error = exc
                 except TimeoutError:
                     error = NodeError(f"timed out after {timeout_s:g} s", kind="timeout", retryable=True)
-                except asyncio.CancelledError:
-                    ctx.close(flush=False)
-                    raise
+                except asyncio.CancelledError as exc:
+                    if _being_cancelled():
+                        ctx.close(flush=False)
+                        raise
+                    # A node's own await was cancelled, not this task: a failure, not a stop.
+                    logger.warning("node %s (item %s) of run %s raised CancelledError", node_id, item, self.run_id)
+                    error = NodeError(f"CancelledError: {exc}", kind="internal")
                 except Exception as exc:
                     logger.exception("node %s (item %s) of run %s raised", node_id, item, self.run_id)
                     error = NodeError(f"{type(exc).__name__}: {exc}", kind="internal")
@@ -280,21 +293,27 @@ class Engine:
         while not self._done.is_set():
             await asyncio.sleep(self.cancel_poll_s)
             try:
-                if await self.should_cancel():
+                answer = self.should_cancel()
+                if inspect.isawaitable(answer):
+                    answer = await answer
+                if answer:
                     self.cancel()
                     return
             except Exception:  # a flaky check must not kill the run
                 logger.exception("should_cancel failed for run %s", self.run_id)
 
-    async def _cancel_all(self) -> None:
-        self._cancelled = True
+    async def _stop_tasks(self) -> None:
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         if tasks:
             _, stuck = await asyncio.wait(tasks, timeout=CANCEL_GRACE_S)
-            for task in stuck:
-                logger.warning("a node task of run %s ignored cancellation", self.run_id)
+            if stuck:
+                logger.warning("%d node tasks of run %s ignored cancellation", len(stuck), self.run_id)
+
+    async def _cancel_all(self) -> None:
+        self._cancelled = True
+        await self._stop_tasks()
         state = self.state
         for node_id in self.plan.order:
             if not state.is_terminal(node_id):
@@ -341,6 +360,11 @@ def backoff_delay(backoff_s: float, attempt: int, retry_after: float | None = No
     if retry_after:
         delay = max(delay, float(retry_after))
     return max(0.0, delay)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def execute(plan: Plan, sink: EventSink, **kwargs: Any) -> RunOutcome:

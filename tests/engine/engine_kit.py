@@ -277,7 +277,7 @@ class PlanBuilder:
         return self
 
     def chain(self, *refs: str) -> PlanBuilder:
-        for a, b in zip(refs, refs[1:]):
+        for a, b in zip(refs, refs[1:], strict=False):
             self.edge(a, b)
         return self
 

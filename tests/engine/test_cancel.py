@@ -69,3 +69,11 @@ async def test_cancel_before_the_run_starts_runs_nothing():
     assert outcome.status == "cancelled"
     assert set(outcome.node_states.values()) == {"cancelled"}
     assert not sink.of_type("node.started")
+
+
+@pytest.mark.asyncio
+async def test_should_cancel_may_be_a_plain_function():
+    sink = ListSink()
+    engine = Engine(long_plan(), sink, run_id="r", should_cancel=lambda: True, cancel_poll_s=0.01)
+    outcome = await asyncio.wait_for(engine.run(), 1)
+    assert outcome.status == "cancelled"

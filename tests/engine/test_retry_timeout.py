@@ -79,3 +79,35 @@ async def test_tokens_of_a_failed_attempt_carry_that_attempt():
     _, sink = await run_plan(g.plan())
     tokens = [(e.payload["attempt"], e.payload["text"]) for e in node_events(sink, "f", "node.token")]
     assert tokens == [(1, "try 1 "), (2, "try 2 ")]
+
+
+class _SelfCancelling(__import__("builder.nodes.base", fromlist=["Node"]).Node):
+    type = "t.selfcancel"
+    title = "Self-cancelling"
+    category = "test"
+
+    async def run(self, ctx, config, inputs):
+        import asyncio
+
+        inner = asyncio.get_running_loop().create_future()
+        inner.cancel()
+        await inner  # raises CancelledError although nobody cancelled the node's task
+        return {}
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_error_from_inside_a_node_fails_it_instead_of_hanging_the_run():
+    import asyncio
+
+    outcome, sink = await asyncio.wait_for(run_plan(PlanBuilder().add("x", _SelfCancelling).plan()), 1)
+    assert outcome.status == "failed"
+    assert node_events(sink, "x", "node.failed")[0].payload["error"]["kind"] == "internal"
+
+
+@pytest.mark.asyncio
+async def test_a_node_backing_off_does_not_hold_a_run_slot():
+    g = PlanBuilder().add("f", Failer, failures=1, retry=(2, 0.3)).add("s", Sleeper, seconds=0.01)
+    outcome, sink = await run_plan(g.plan(), concurrency=1)
+    assert outcome.status == "succeeded"
+    retry_started = node_events(sink, "f", "node.started")[1].ts
+    assert node_events(sink, "s", "node.finished")[0].ts < retry_started

@@ -2,8 +2,20 @@
 from __future__ import annotations
 
 import pytest
-from engine_kit import (Boom, Const, Join, ListOf, Merge, Output, PlanBuilder, Router, Sleeper, Upper,
-                        node_events, run_plan)
+from engine_kit import (
+    Boom,
+    Const,
+    Join,
+    ListOf,
+    Merge,
+    Output,
+    PlanBuilder,
+    Router,
+    Sleeper,
+    Upper,
+    node_events,
+    run_plan,
+)
 
 from runs.engine import EVENT_TYPES
 

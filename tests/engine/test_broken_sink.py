@@ -1,0 +1,30 @@
+"""A sink that breaks ends the run with an exception instead of hanging it."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from engine_kit import Const, ListOf, PlanBuilder, Upper
+
+from runs.engine import Engine, ListSink
+
+
+class BreaksOnFinished(ListSink):
+    def emit(self, event):
+        if event.type == "node.finished" and event.node_id == "u":
+            raise OSError("database is gone")
+        super().emit(event)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("mapped", [False, True])
+async def test_a_broken_sink_aborts_the_run_with_an_error(mapped):
+    g = PlanBuilder()
+    if mapped:
+        g.add("l", ListOf, items=["a"]).add("u", Upper, map=("text", 2)).edge("l.items", "u.text")
+    else:
+        g.add("l", Const, value="a").add("u", Upper).edge("l.value", "u.text")
+    engine = Engine(g.plan(), BreaksOnFinished(), run_id="r")
+    with pytest.raises(RuntimeError, match="aborted") as info:
+        await asyncio.wait_for(engine.run(), 1)
+    assert isinstance(info.value.__cause__, OSError)
