@@ -47,7 +47,12 @@ class RunOutcome:
     cost: float | None  # None when any provider call had an unknown price
     node_states: dict[str, str]
     duration_ms: float = 0.0
-    node_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    node_errors: dict[str, dict[str, Any]] = field(default_factory=dict)  # final error of each failed node
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "outputs": self.outputs, "error": self.error, "usage": self.usage,
+                "cost": self.cost, "node_states": self.node_states, "duration_ms": self.duration_ms,
+                "node_errors": self.node_errors}
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ async def test_cancel_stops_a_long_sleeper_promptly_and_marks_nodes_cancelled():
     asked = time.monotonic()
     engine.cancel()
     outcome = await asyncio.wait_for(task, 1)
-    assert time.monotonic() - asked < 0.1
+    assert time.monotonic() - asked < 0.15
     assert outcome.status == "cancelled"
     assert outcome.node_states == {"c": "succeeded", "long": "cancelled", "after": "cancelled"}
     skipped = {e.node_id: e.payload for e in sink.of_type("node.skipped")}
