@@ -15,7 +15,7 @@ MAX_PATH_CHARS = 1000
 
 WILDCARD = object()
 _TOKEN = re.compile(
-    r"""(?P<dot>\.)?(?P<name>[A-Za-z_][\w\-]*)          # .name, or a bare name first
+    r"""(?P<dot>\.)?(?P<name>\w[\w\-]*)                 # .name (or .0), or a bare name first
       | \[\s*(?P<index>-?\d+)\s*\]                      # [3] / [-1]
       | \[\s*(?P<quoted>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\]  # ["key"] / ['key']
       | (?P<star>\[\s*\*\s*\]|\.\*)                    # [*] / .*

@@ -1,7 +1,8 @@
 """The one Jinja2 environment user templates are rendered in: sandboxed and bounded.
 
-The sandbox refuses underscore attributes and unsafe callables (template injection such as
-``{{ ''.__class__.__mro__ }}`` raises :class:`~jinja2.sandbox.SecurityError`). On top of it,
+The immutable sandbox refuses underscore attributes, unsafe callables (template injection such
+as ``{{ ''.__class__.__mro__ }}`` raises :class:`~jinja2.sandbox.SecurityError`) and mutation of
+lists and dicts (inputs are shared with other nodes). On top of it,
 this module bounds what a template may cost: rendered size, loop iterations over ``range``,
 string/list repetition, exponent size, and padding widths in filters. Every failure surfaces
 as ``NodeError(kind="template")``; nothing escapes as another exception type.
@@ -17,7 +18,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from builder.nodes.base import NodeError
 
@@ -25,6 +26,7 @@ MAX_TEMPLATE_CHARS = 100_000
 MAX_OUTPUT_CHARS = 2_000_000
 MAX_ITERATIONS = 1_000_000  # total range() items per render
 MAX_SECONDS = 5.0
+MAX_INT_BITS = 100_000
 
 
 class _Budget:
@@ -49,7 +51,7 @@ def _check_width(value: Any) -> None:
         raise SecurityError(f"a width or count of {value} is larger than the output limit")
 
 
-class BoundedEnvironment(SandboxedEnvironment):
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
@@ -59,9 +61,9 @@ class BoundedEnvironment(SandboxedEnvironment):
                     raise SecurityError("repeating a string or list that many times exceeds the output limit")
             return operator.mul(left, right)
         if operator_ == "**":
-            if isinstance(right, int) and not isinstance(right, bool) and abs(right) > 1000 \
-                    and isinstance(left, int) and abs(left) > 1:
-                raise SecurityError("the exponent is too large")
+            if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1 \
+                    and left.bit_length() * right > MAX_INT_BITS:
+                raise SecurityError("the result of ** would be too large a number")
             return operator.pow(left, right)
         if operator_ == "%":
             args = right if isinstance(right, tuple) else (right,)
