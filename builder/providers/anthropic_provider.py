@@ -83,7 +83,8 @@ class AnthropicChat:
         if system:
             kwargs["system"] = system
         if params.temperature is not None:
-            kwargs["temperature"] = params.temperature
+            # The 2.x SDK no longer types ``temperature``; older models still take it on the wire.
+            kwargs["extra_body"] = {"temperature": params.temperature}
         if params.stop:
             kwargs["stop_sequences"] = params.stop
         kwargs.update(params.extra)  # Anthropic has no seed; params.seed is ignored
