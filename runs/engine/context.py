@@ -3,11 +3,13 @@
 Plain Python (no Django). One :class:`ExecContext` exists per attempt of a node (or of one
 map item). Token deltas are coalesced into at most one ``node.token`` event per
 ``TOKEN_INTERVAL_S`` per attempt; :meth:`ExecContext.close` flushes what is left and must
-be called before the attempt's ``node.finished`` / ``node.failed`` event.
+be called before the attempt's ``node.finished`` / ``node.failed`` event. ``token`` and
+``usage`` may be called from another thread (a sync SDK's callback); they hop to the loop.
 """
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -72,7 +74,7 @@ class ExecContext:
     """The engine's implementation of ``builder.nodes.base.NodeContext`` for one attempt."""
 
     __slots__ = ("run_id", "node_id", "item", "attempt", "run_inputs", "services", "usage_totals",
-                 "run_totals", "_sink", "_buffer", "_last_emit", "_timer", "_closed")
+                 "run_totals", "_sink", "_buffer", "_last_emit", "_timer", "_closed", "_loop", "_thread")
 
     def __init__(
         self,
@@ -100,8 +102,13 @@ class ExecContext:
         self._last_emit = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._closed = False
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
 
     def token(self, text: str) -> None:
+        if threading.get_ident() != self._thread:  # a provider callback on a worker thread
+            self._loop.call_soon_threadsafe(self.token, text)
+            return
         if self._closed or not text:
             return  # a late delta from an attempt that already ended is void
         self._buffer.append(text)
@@ -112,9 +119,13 @@ class ExecContext:
             self._emit_tokens()
         else:
             # A trailing flush, so a stream that stalls still shows what it has.
-            self._timer = asyncio.get_running_loop().call_later(wait, self._emit_tokens)
+            self._timer = self._loop.call_later(wait, self._emit_tokens)
 
     def usage(self, *, model: str, prompt_tokens: int, completion_tokens: int, cost: float | None) -> None:
+        if threading.get_ident() != self._thread:
+            self._loop.call_soon_threadsafe(lambda: self.usage(
+                model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost=cost))
+            return
         for totals in (self.usage_totals, self.run_totals):
             totals.add(model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost=cost)
 

@@ -60,3 +60,30 @@ async def test_usage_of_map_items_sums_on_the_parent():
     parent = [e for e in node_events(sink, "s", "node.finished") if e.item is None][0].payload
     assert parent["usage"]["total_tokens"] == 45 and parent["cost"] == pytest.approx(0.3)
     assert outcome.cost == pytest.approx(0.3)
+
+
+class _ThreadedStreamer(__import__("builder.nodes.base", fromlist=["Node"]).Node):
+    """Streams from a worker thread, as a node wrapping a sync SDK would."""
+
+    type = "t.threaded"
+    title = "Threaded"
+    category = "test"
+
+    async def run(self, ctx, config, inputs):
+        import asyncio
+
+        def work():
+            for i in range(100):
+                ctx.token(f"{i},")
+            ctx.usage(model="m", prompt_tokens=1, completion_tokens=2, cost=0.5)
+
+        await asyncio.to_thread(work)  # the hops are queued before the thread's result
+        return {"text": "done"}
+
+
+@pytest.mark.asyncio
+async def test_tokens_and_usage_from_a_worker_thread_reach_the_run():
+    outcome, sink = await run_plan(PlanBuilder().add("t", _ThreadedStreamer).plan())
+    text = "".join(e.payload["text"] for e in node_events(sink, "t", "node.token"))
+    assert text == "".join(f"{i}," for i in range(100))
+    assert outcome.usage["total_tokens"] == 3 and outcome.cost == pytest.approx(0.5)
