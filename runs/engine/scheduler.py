@@ -129,8 +129,8 @@ class Engine:
         """Execute the plan; always emits run.finished and flushes the sink before returning.
 
         Node failures are data (``RunOutcome.status == "failed"``), never exceptions. Raises
-        only when the sink or the engine itself breaks (the run's state is then unknown and
-        the caller should record the run as failed).
+        only when the sink or the engine itself breaks, re-raising that exception after
+        stopping every node task (the run's state is then unknown: record it as failed).
         """
         if self._started:
             raise RuntimeError("an Engine executes one run attempt; build a new one")
@@ -146,7 +146,7 @@ class Engine:
                 await self._done.wait()
             if self._fatal is not None:
                 await self._stop_tasks()
-                raise RuntimeError(f"run {self.run_id} aborted by an engine error") from self._fatal
+                raise self._fatal  # as raised, so a host can tell a lost lease from a defect
             if self._cancel_requested and not state.finished:
                 await self._cancel_all()
         finally:
