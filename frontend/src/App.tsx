@@ -1,0 +1,24 @@
+import EditorPage from "./pages/EditorPage";
+import { ListPage } from "./pages/ListPage";
+import RunPage from "./pages/RunPage";
+import { Toasts } from "./ui/Toasts";
+
+export interface PageProps {
+  page: string;
+  pipelineId: string;
+  runId: string;
+  username: string;
+}
+
+export function App({ page, pipelineId, runId }: PageProps) {
+  let body;
+  if (page === "editor" && pipelineId) body = <EditorPage pipelineId={pipelineId} />;
+  else if (page === "run" && runId) body = <RunPage runId={runId} />;
+  else body = <ListPage />;
+  return (
+    <>
+      {body}
+      <Toasts />
+    </>
+  );
+}

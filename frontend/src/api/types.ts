@@ -1,0 +1,238 @@
+/** Wire types of the REST and websocket API (docs/api.md). */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+export type JsonObject = { [k: string]: JsonValue };
+
+export interface PortSpec {
+  name: string;
+  type: string;
+  required: boolean;
+  many: boolean;
+  description: string;
+}
+
+export interface NodeTypeSpec {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  description: string;
+  config_schema: JsonSchema;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  partial_inputs: boolean;
+  dynamic_ports: boolean;
+}
+
+export interface ProviderSpec {
+  name: string;
+  title: string;
+  chat: boolean;
+  embeddings: boolean;
+  free_model?: string | null;
+}
+
+export interface Catalog {
+  node_types: NodeTypeSpec[];
+  port_types: string[];
+  providers: ProviderSpec[];
+}
+
+/** The subset of JSON schema pydantic v2 emits. */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  format?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  [k: string]: unknown;
+}
+
+export interface MapSpec {
+  port: string;
+  concurrency: number;
+}
+
+export interface RetrySpec {
+  attempts: number;
+  backoff_s: number;
+}
+
+export interface GraphNode {
+  id: string;
+  type: string;
+  version: number;
+  label: string;
+  config: Record<string, unknown>;
+  position: { x: number; y: number };
+  map: MapSpec | null;
+  timeout_s?: number | null;
+  retry?: RetrySpec | null;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  source_port: string;
+  target: string;
+  target_port: string;
+}
+
+export interface GraphDoc {
+  schema: 1;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface GraphError {
+  code: string;
+  message: string;
+  node: string | null;
+  edge: string | null;
+  field: string | null;
+}
+
+export interface RunRef {
+  id: string;
+  status: RunStatus;
+  created_at: string;
+}
+
+export interface PipelineSummary {
+  id: string;
+  workspace: string;
+  name: string;
+  description: string;
+  revision: number;
+  updated_at: string;
+  updated_by: string | null;
+  created_at: string;
+  latest_version: number | null;
+  last_run: RunRef | null;
+  node_count: number;
+}
+
+export interface Pipeline extends PipelineSummary {
+  graph: GraphDoc;
+  role: "owner" | "editor" | "viewer";
+}
+
+export interface DraftSaved {
+  revision: number;
+  updated_at: string;
+  updated_by: string | null;
+  errors: GraphError[];
+}
+
+export interface StaleDetails {
+  current_revision: number;
+  updated_by: string | null;
+  updated_at: string;
+  graph: GraphDoc;
+}
+
+export interface VersionSummary {
+  number: number;
+  author: string | null;
+  message: string;
+  created_at: string;
+}
+
+export interface Version extends VersionSummary {
+  graph: GraphDoc;
+}
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type NodeState = "pending" | "ready" | "running" | "succeeded" | "failed" | "skipped" | "abandoned" | "cancelled";
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface RunSummary {
+  id: string;
+  pipeline: string;
+  pipeline_name: string;
+  version: number | null;
+  status: RunStatus;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  started_by: string | null;
+  usage: Usage | null;
+  cost: number | null;
+  attempt: number;
+}
+
+export interface NodeErrorInfo {
+  kind: string;
+  message: string;
+  retryable?: boolean;
+  field?: string | null;
+}
+
+export interface NodeRun {
+  node_id: string;
+  item: number | null;
+  status: NodeState;
+  inputs: unknown;
+  outputs: unknown;
+  error: NodeErrorInfo | null;
+  attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  usage: Usage | null;
+  cost: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  graph: GraphDoc;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown> | null;
+  error: NodeErrorInfo | string | null;
+  nodes: NodeRun[];
+  last_seq: number;
+}
+
+export type EventType =
+  | "run.started"
+  | "node.started"
+  | "node.token"
+  | "node.finished"
+  | "node.failed"
+  | "node.skipped"
+  | "run.finished";
+
+export interface RunEvent {
+  seq: number;
+  type: EventType;
+  node_id: string | null;
+  item: number | null;
+  payload: Record<string, any>;
+  ts: number | string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: any };
+}

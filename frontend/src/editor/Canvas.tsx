@@ -1,0 +1,250 @@
+/**
+ * The xyflow canvas, controlled by the graph store: nodes and edges are derived from the
+ * document; changes come back as edits (so undo/redo and autosave see all of them).
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Edge,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type EdgeChange,
+  type OnConnect,
+} from "@xyflow/react";
+import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import type { GraphNode } from "../api/types";
+import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
+import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
+import { useCatalog } from "../stores/catalog";
+import { useGraph } from "../stores/graph";
+import { portsFor, usePorts } from "../stores/ports";
+import { useRun } from "../stores/run";
+import { useSave } from "../stores/save";
+import { useSelection } from "../stores/selection";
+import { toast } from "../stores/toast";
+import { addNodeOfType } from "./actions";
+import { FomoNode, type FomoFlowNode } from "./FomoNode";
+
+const nodeTypes = { fomo: FomoNode };
+export const DRAG_MIME = "application/x-fomo-node-type";
+
+type Size = { width: number; height: number };
+interface Cached {
+  gn: GraphNode;
+  ports: NodePorts;
+  selected: boolean;
+  size: Size | undefined;
+  title: string;
+  rf: FomoFlowNode;
+}
+
+export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; onNodeOpen?(id: string): void }) {
+  const doc = useGraph((s) => s.doc);
+  const byType = useCatalog((s) => s.byType);
+  const dynamic = usePorts((s) => s.dynamic);
+  const selNodes = useSelection((s) => s.nodes);
+  const selEdges = useSelection((s) => s.edges);
+  const edgeErrors = useSave((s) => s.byEdge);
+  const liveNodes = useRun((s) => (s.runId ? s.live.nodes : null));
+  const flow = useReactFlow();
+  const cache = useRef(new Map<string, Cached>());
+  const sizes = useRef(new Map<string, Size>());
+  const [, setMeasured] = useState(0);
+
+  const world = useMemo<ConnectionWorld>(() => {
+    const index = new Map(doc.nodes.map((n) => [n.id, n]));
+    return {
+      portsOf: (id) => portsFor(index.get(id), dynamic, byType),
+      mapOf: (id) => index.get(id)?.map ?? null,
+      edges: doc.edges,
+    };
+  }, [doc, dynamic, byType]);
+
+  const selectedSet = useMemo(() => new Set(selNodes), [selNodes]);
+  const nodes = useMemo(() => {
+    const next = new Map<string, Cached>();
+    const out = doc.nodes.map((gn) => {
+      const ports = portsFor(gn, dynamic, byType)!;
+      const selected = selectedSet.has(gn.id);
+      const size = sizes.current.get(gn.id);
+      const title = byType[gn.type]?.title ?? gn.type;
+      const prev = cache.current.get(gn.id);
+      if (prev && prev.gn === gn && prev.ports === ports && prev.selected === selected && prev.size === size && prev.title === title) {
+        next.set(gn.id, prev);
+        return prev.rf;
+      }
+      const rf: FomoFlowNode = {
+        id: gn.id,
+        type: "fomo",
+        position: gn.position,
+        data: { node: gn, ports, title, category: byType[gn.type]?.category ?? "" },
+        selected,
+        ...(size ? { measured: size } : {}),
+      };
+      next.set(gn.id, { gn, ports, selected, size, title, rf });
+      return rf;
+    });
+    cache.current = next;
+    return out;
+  }, [doc.nodes, dynamic, byType, selectedSet]);
+
+  const edges = useMemo<Edge[]>(() => {
+    const sel = new Set(selEdges);
+    return doc.edges.map((e) => {
+      const errs = edgeErrors[e.id];
+      const running = liveNodes?.[e.source]?.state === "succeeded" && liveNodes?.[e.target]?.state === "running";
+      return {
+        id: e.id,
+        source: e.source,
+        sourceHandle: e.source_port,
+        target: e.target,
+        targetHandle: e.target_port,
+        selected: sel.has(e.id),
+        animated: running,
+        className: errs?.length ? "edge-error" : undefined,
+        label: errs?.length ? errs.map((x) => x.message).join("; ") : undefined,
+        ariaLabel: `Edge from ${e.source}.${e.source_port} to ${e.target}.${e.target_port}`,
+      };
+    });
+  }, [doc.edges, selEdges, edgeErrors, liveNodes]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FomoFlowNode>[]) => {
+      const positions: Record<string, { x: number; y: number }> = {};
+      let dragEnded = false;
+      let sel: { add: string[]; remove: string[] } | null = null;
+      let measured = false;
+      for (const c of changes) {
+        if (c.type === "position") {
+          if (c.position) positions[c.id] = c.position;
+          if (c.dragging === false) dragEnded = true;
+        } else if (c.type === "select") {
+          sel ??= { add: [], remove: [] };
+          (c.selected ? sel.add : sel.remove).push(c.id);
+        } else if (c.type === "dimensions" && c.dimensions) {
+          const prev = sizes.current.get(c.id);
+          if (!prev || prev.width !== c.dimensions.width || prev.height !== c.dimensions.height) {
+            sizes.current.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+            measured = true;
+          }
+        }
+      }
+      if (Object.keys(positions).length && !readOnly) useGraph.getState().edit((d) => moveNodes(d, positions), "drag");
+      if (dragEnded) useGraph.getState().seal();
+      if (sel) {
+        const s = useSelection.getState();
+        const cur = new Set(s.nodes);
+        sel.remove.forEach((id) => cur.delete(id));
+        sel.add.forEach((id) => cur.add(id));
+        s.set([...cur], s.edges);
+      }
+      if (measured) setMeasured((n) => n + 1);
+    },
+    [readOnly],
+  );
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    let sel: { add: string[]; remove: string[] } | null = null;
+    for (const c of changes) {
+      if (c.type === "select") {
+        sel ??= { add: [], remove: [] };
+        (c.selected ? sel.add : sel.remove).push(c.id);
+      }
+    }
+    if (sel) {
+      const s = useSelection.getState();
+      const cur = new Set(s.edges);
+      sel.remove.forEach((id) => cur.delete(id));
+      sel.add.forEach((id) => cur.add(id));
+      s.set(s.nodes, [...cur]);
+    }
+  }, []);
+
+  const isValidConnection = useCallback<IsValidConnection>(
+    (c) => checkConnection(world, { source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }).ok,
+    [world],
+  );
+
+  const onConnect = useCallback<OnConnect>(
+    (c) => {
+      const check = checkConnection(world, c);
+      if (!check.ok) {
+        toast(check.reason, "error");
+        return;
+      }
+      useGraph.getState().edit((d) => addEdge(d, { source: c.source, source_port: c.sourceHandle!, target: c.target, target_port: c.targetHandle! }));
+    },
+    [world],
+  );
+
+  const onConnectEnd = useCallback(
+    (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.toNode || !state.toHandle || !state.fromNode || !state.fromHandle) return;
+      // Normalise to source → target whichever end the drag started from.
+      const fromSource = state.fromHandle.type === "source";
+      const c = fromSource
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle.id ?? null, target: state.toNode.id, targetHandle: state.toHandle.id ?? null }
+        : { source: state.toNode.id, sourceHandle: state.toHandle.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle.id ?? null };
+      const check = checkConnection(world, c);
+      if (!check.ok) toast(check.reason, "error");
+    },
+    [world],
+  );
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: FomoFlowNode[]; edges: Edge[] }) => {
+    if (!ns.length && !es.length) return;
+    useGraph.getState().edit((d) => removeItems(d, ns.map((n) => n.id), es.map((e) => e.id)));
+    useSelection.getState().clear();
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(DRAG_MIME);
+      if (!type || readOnly) return;
+      e.preventDefault();
+      addNodeOfType(type, flow.screenToFlowPosition({ x: e.clientX - 100, y: e.clientY - 20 }));
+    },
+    [flow, readOnly],
+  );
+
+  return (
+    <div className="canvas" onDragOver={(e) => {
+      if (e.dataTransfer.types.includes(DRAG_MIME)) {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+      }
+    }} onDrop={onDrop}>
+      <ReactFlow<FomoFlowNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onDelete={onDelete}
+        isValidConnection={isValidConnection}
+        onNodeDoubleClick={(_, n) => onNodeOpen?.(n.id)}
+        onPaneClick={() => useSelection.getState().clear()}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
+        multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+        selectionKeyCode="Shift"
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={doc.nodes.length > 150}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeStrokeWidth={3} />
+        <Controls showInteractive={!readOnly} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+/** The canvas node: title, ports as handles (handle id = port name), run state, errors, tokens. */
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { GraphNode } from "../api/types";
+import type { NodePorts } from "../lib/connection";
+import { effectiveInputType, effectiveOutputType } from "../lib/connection";
+import { useRun } from "../stores/run";
+import { useSave } from "../stores/save";
+import { duration } from "../ui/format";
+
+export type FomoNodeData = { node: GraphNode; ports: NodePorts; title: string; category: string };
+export type FomoFlowNode = Node<FomoNodeData, "fomo">;
+
+const STATE_LABEL: Record<string, string> = {
+  pending: "pending",
+  ready: "ready",
+  running: "running",
+  succeeded: "done",
+  failed: "failed",
+  skipped: "skipped",
+  abandoned: "abandoned",
+  cancelled: "cancelled",
+};
+
+function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
+  const { node, ports, title } = data;
+  const live = useRun((s) => (s.runId ? s.live.nodes[id] : undefined));
+  const watching = useRun((s) => s.runId !== null);
+  const errors = useSave((s) => s.byNode[id]);
+  const state = live?.state ?? (watching ? "pending" : null);
+  const itemsDone = live?.items ? Object.values(live.itemStates).filter((i) => i.state === "succeeded").length : 0;
+
+  return (
+    <div
+      className={`fnode${selected ? " is-selected" : ""}${errors?.length ? " has-error" : ""}${state ? ` state-${state}` : ""}`}
+      data-testid={`node-${id}`}
+      data-node-type={node.type}
+      data-state={state ?? undefined}
+    >
+      <div className="fnode-head">
+        <span className="fnode-title" title={node.type}>
+          {node.label || title}
+        </span>
+        {node.map && (
+          <span className="badge badge-map" title={`Mapped over “${node.map.port}”, ${node.map.concurrency} at a time`}>
+            map
+          </span>
+        )}
+        {state && (
+          <span className={`badge badge-state state-${state}`} data-testid="node-state">
+            {state === "running" && <span className="spinner" aria-hidden="true" />}
+            {STATE_LABEL[state] ?? state}
+          </span>
+        )}
+      </div>
+      {node.label && <div className="fnode-sub">{title}</div>}
+      <div className="fnode-ports">
+        <div className="fnode-inputs">
+          {ports.inputs.map((p) => (
+            <div className="port port-in" key={p.name} title={`${p.name}: ${effectiveInputType(p, node.map)}${p.description ? ` — ${p.description}` : ""}`}>
+              <Handle type="target" position={Position.Left} id={p.name} className={`handle t-${baseType(effectiveInputType(p, node.map))}`} />
+              <span className="port-name">
+                {p.name}
+                {p.required && !p.many ? "" : p.many ? " ⋯" : " ?"}
+              </span>
+            </div>
+          ))}
+        </div>
+        <div className="fnode-outputs">
+          {ports.outputs.map((p) => (
+            <div className="port port-out" key={p.name} title={`${p.name}: ${effectiveOutputType(p, node.map)}`}>
+              <span className="port-name">{p.name}</span>
+              <Handle type="source" position={Position.Right} id={p.name} className={`handle t-${baseType(effectiveOutputType(p, node.map))}`} />
+            </div>
+          ))}
+        </div>
+      </div>
+      {live && (live.durationMs !== null || live.items) && (
+        <div className="fnode-meta">
+          {live.items ? (
+            <span>
+              {itemsDone}/{live.items} items
+            </span>
+          ) : null}
+          {live.durationMs !== null && <span>{duration(live.durationMs)}</span>}
+          {live.usage?.total_tokens ? <span>{live.usage.total_tokens} tok</span> : null}
+        </div>
+      )}
+      {live?.tokens && (
+        <div className="fnode-tokens" data-testid="node-tokens" aria-live="off">
+          {live.tokens.length > 400 ? "…" + live.tokens.slice(-400) : live.tokens}
+        </div>
+      )}
+      {live?.state === "failed" && live.error && (
+        <div className="fnode-error" role="note">
+          {live.error.kind}: {live.error.message}
+        </div>
+      )}
+      {errors?.length ? (
+        <ul className="fnode-errors" data-testid="node-errors">
+          {errors.map((e, i) => (
+            <li key={i}>{e.field ? `${e.field}: ${e.message}` : e.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function baseType(t: string): string {
+  return t.startsWith("list[") ? "list" : t;
+}
+
+export const FomoNode = memo(FomoNodeView);

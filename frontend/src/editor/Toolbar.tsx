@@ -1,0 +1,67 @@
+/** Editor toolbar: name, save state, undo/redo, layout, fit, help, run. */
+import { useState } from "react";
+import { api } from "../api/endpoints";
+import type { Pipeline } from "../api/types";
+import { canRedo, canUndo } from "../lib/history";
+import { useGraph } from "../stores/graph";
+import { useSave } from "../stores/save";
+import { toast } from "../stores/toast";
+import { timeAgo } from "../ui/format";
+import { autoLayout } from "./actions";
+
+const SAVE_LABEL = { clean: "Saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Save failed" } as const;
+
+export function Toolbar({ pipeline, onHelp, onRun, onFit }: { pipeline: Pipeline; onHelp(): void; onRun(): void; onFit(): void }) {
+  const history = useGraph((s) => s.history);
+  const readOnly = useGraph((s) => s.readOnly);
+  const name = useGraph((s) => s.name);
+  const save = useSave((s) => s.state);
+  const errorCount = useSave((s) => s.errors.length);
+  const [draftName, setDraftName] = useState<string | null>(null);
+
+  async function rename() {
+    const next = (draftName ?? "").trim();
+    setDraftName(null);
+    if (!next || next === name) return;
+    try {
+      await api.patchPipeline(pipeline.id, { name: next });
+      useGraph.getState().setName(next);
+      document.title = `${next} · fomo`;
+    } catch (e) {
+      toast((e as Error).message, "error");
+    }
+  }
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Editor">
+      <a href="/" className="btn btn-small" aria-label="Back to pipelines">←</a>
+      <input
+        className="input name-input"
+        aria-label="Pipeline name"
+        value={draftName ?? name}
+        disabled={readOnly}
+        onChange={(e) => setDraftName(e.target.value)}
+        onBlur={() => void rename()}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+          if (e.key === "Escape") setDraftName(null);
+        }}
+      />
+      <span className={`save-state save-${save.status}`} data-testid="save-state" title={save.error ?? (save.lastSavedAt ? `Saved ${timeAgo(save.lastSavedAt)}` : "")}>
+        {readOnly ? "Read-only" : SAVE_LABEL[save.status]}
+      </span>
+      {errorCount > 0 && (
+        <span className="badge badge-error" data-testid="error-count" title="Validation errors are shown on the nodes">
+          {errorCount} problem{errorCount === 1 ? "" : "s"}
+        </span>
+      )}
+      <span className="toolbar-sep" />
+      <button className="btn btn-small" onClick={() => useGraph.getState().undo()} disabled={readOnly || !canUndo(history)} title="Undo (Ctrl+Z)">Undo</button>
+      <button className="btn btn-small" onClick={() => useGraph.getState().redo()} disabled={readOnly || !canRedo(history)} title="Redo (Ctrl+Shift+Z)">Redo</button>
+      <button className="btn btn-small" onClick={() => { autoLayout(); setTimeout(onFit, 50); }} disabled={readOnly} title="Auto-layout (L)">Layout</button>
+      <button className="btn btn-small" onClick={onFit} title="Fit view (F)">Fit</button>
+      <button className="btn btn-small" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
+      <button className="btn btn-primary" onClick={onRun} title="Run (Ctrl+Enter)">Run…</button>
+    </div>
+  );
+}

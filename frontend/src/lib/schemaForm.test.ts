@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import type { JsonSchema } from "../api/types";
+import { boundError, coerce, defaultConfig, schemaToFields, templateVariables } from "./schemaForm";
+
+// Shaped like pydantic v2's model_json_schema() output.
+const llmSchema: JsonSchema = {
+  title: "Config",
+  type: "object",
+  additionalProperties: false,
+  $defs: {
+    Provider: { enum: ["fake", "openai", "cohere", "anthropic"], title: "Provider", type: "string" },
+    Branch: {
+      type: "object",
+      title: "Branch",
+      properties: { name: { type: "string", title: "Name" }, when: { type: "string", title: "When" } },
+      required: ["name", "when"],
+    },
+  },
+  properties: {
+    provider: { $ref: "#/$defs/Provider", default: "fake" },
+    model: { type: "string", default: "fake-small", title: "Model" },
+    temperature: { type: "number", minimum: 0, maximum: 2, default: 0.7, title: "Temperature" },
+    max_tokens: { anyOf: [{ type: "integer", exclusiveMinimum: 0, maximum: 32000 }, { type: "null" }], default: null, title: "Max Tokens" },
+    stream: { type: "boolean", default: true, title: "Stream" },
+    prompt_template: { type: "string", title: "Prompt Template" },
+    system: { anyOf: [{ type: "string" }, { type: "null" }], default: null, title: "System" },
+    credential: { anyOf: [{ type: "string" }, { type: "null" }], default: null, title: "Credential" },
+    branches: { type: "array", items: { $ref: "#/$defs/Branch" }, title: "Branches" },
+    stop: { type: "array", items: { type: "string" }, default: [], title: "Stop" },
+    extra: { type: "object", default: {}, title: "Extra" },
+  },
+  required: ["prompt_template", "branches"],
+};
+
+describe("schemaToFields", () => {
+  const fields = Object.fromEntries(schemaToFields(llmSchema).map((f) => [f.name, f]));
+
+  it("resolves $ref enums into selects", () => {
+    expect(fields.provider.kind).toBe("select");
+    expect(fields.provider.options!.map((o) => o.value)).toEqual(["fake", "openai", "cohere", "anthropic"]);
+    expect(fields.provider.default).toBe("fake");
+  });
+  it("maps numbers with bounds, and unwraps optional integers", () => {
+    expect(fields.temperature).toMatchObject({ kind: "number", min: 0, max: 2 });
+    expect(fields.max_tokens).toMatchObject({ kind: "integer", nullable: true, min: 1, max: 32000 });
+  });
+  it("picks booleans, templates, textareas, credentials and json", () => {
+    expect(fields.stream.kind).toBe("boolean");
+    expect(fields.prompt_template).toMatchObject({ kind: "template", required: true });
+    expect(fields.system).toMatchObject({ kind: "textarea", nullable: true });
+    expect(fields.credential.kind).toBe("credential");
+    expect(fields.model.kind).toBe("text");
+    expect(fields.extra.kind).toBe("json");
+  });
+  it("maps arrays of objects to an editable list with item fields", () => {
+    expect(fields.branches.kind).toBe("list");
+    expect(fields.branches.itemFields!.map((f) => f.name)).toEqual(["name", "when"]);
+    expect(fields.stop).toMatchObject({ kind: "list", itemFields: null, itemKind: "text" });
+  });
+  it("keeps declaration order and labels", () => {
+    expect(Object.keys(fields)[0]).toBe("provider");
+    expect(fields.max_tokens.label).toBe("Max Tokens");
+  });
+});
+
+describe("defaults, coercion and bounds", () => {
+  it("builds a default config", () => {
+    expect(defaultConfig(llmSchema)).toMatchObject({ provider: "fake", temperature: 0.7, stream: true, branches: [], prompt_template: "", stop: [] });
+  });
+  it("coerces numeric input and empties nullable fields to null", () => {
+    const [, , temp, max] = schemaToFields(llmSchema);
+    expect(coerce(temp, "1.5")).toBe(1.5);
+    expect(coerce(max, "")).toBeNull();
+    expect(coerce(max, "12")).toBe(12);
+    expect(boundError(temp, 3)).toBe("At most 2");
+    expect(boundError(max, 0)).toBe("At least 1");
+    expect(boundError(temp, 1)).toBeNull();
+  });
+});
+
+describe("templateVariables", () => {
+  it("finds jinja variables, skipping loop locals", () => {
+    expect(templateVariables("Summarize {{ text }} for {{user.name}}")).toEqual(["text", "user"]);
+    expect(templateVariables("{% for c in chunks %}{{ c }} {{ loop.index }}{% endfor %}{{ question }}")).toEqual(["chunks", "question"]);
+    expect(templateVariables("no vars")).toEqual([]);
+  });
+});

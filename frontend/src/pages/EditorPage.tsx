@@ -1,0 +1,147 @@
+/** The editor: toolbar, palette, canvas, and a side panel (settings, run, inspector, history). */
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useEffect, useMemo, useState } from "react";
+import { api } from "../api/endpoints";
+import type { Pipeline } from "../api/types";
+import { Canvas } from "../editor/Canvas";
+import { ConflictDialog } from "../editor/ConflictDialog";
+import { useDynamicPorts } from "../editor/dynamicPorts";
+import { HelpOverlay } from "../editor/HelpOverlay";
+import { Palette } from "../editor/Palette";
+import { SettingsPanel } from "../editor/SettingsPanel";
+import { useShortcuts } from "../editor/shortcuts";
+import { Toolbar } from "../editor/Toolbar";
+import { HistoryPanel } from "../history/HistoryPanel";
+import { normalize } from "../lib/graphOps";
+import { Inspector } from "../run/Inspector";
+import { RunPanel, startRunFromEditor } from "../run/RunPanel";
+import { useCatalog } from "../stores/catalog";
+import { useGraph } from "../stores/graph";
+import { usePorts } from "../stores/ports";
+import { useRun } from "../stores/run";
+import { useSave } from "../stores/save";
+import { useSelection } from "../stores/selection";
+
+export type Tab = "settings" | "run" | "inspect" | "history";
+
+export default function EditorPage({ pipelineId }: { pipelineId: string }) {
+  const [pipeline, setPipeline] = useState<Pipeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void useCatalog.getState().load();
+    api.getPipeline(pipelineId).then(
+      (p) => {
+        usePorts.getState().reset();
+        useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
+        useSave.getState().load(p.revision);
+        setPipeline(p);
+        // Paint the current validation errors at once.
+        api.validate(p.id, p.graph).then((r) => useSave.getState().setErrors(r.errors ?? []), () => undefined);
+      },
+      (e) => setError((e as Error).message),
+    );
+    return () => useRun.getState().stop();
+  }, [pipelineId]);
+
+  // Autosave: every edit (and undo/redo) marks the draft dirty and schedules a debounced save.
+  useEffect(
+    () =>
+      useGraph.subscribe((s, prev) => {
+        if (s.editCount !== prev.editCount && !s.readOnly) useSave.getState().noteEdit();
+      }),
+    [],
+  );
+
+  // Unsaved work: flush on hide, warn on unload.
+  useEffect(() => {
+    const onHide = () => void useSave.getState().saveNow();
+    const onUnload = (e: BeforeUnloadEvent) => {
+      const st = useSave.getState().state.status;
+      if (st === "dirty" || st === "saving" || st === "conflict") e.preventDefault();
+    };
+    document.addEventListener("visibilitychange", onHide);
+    window.addEventListener("beforeunload", onUnload);
+    return () => {
+      document.removeEventListener("visibilitychange", onHide);
+      window.removeEventListener("beforeunload", onUnload);
+    };
+  }, []);
+
+  if (error) return <main className="page-error" role="alert">Could not open the pipeline: {error}</main>;
+  if (!pipeline) return <div className="loading" role="status">Loading pipeline…</div>;
+  return (
+    <ReactFlowProvider>
+      <EditorLayout pipeline={pipeline} />
+    </ReactFlowProvider>
+  );
+}
+
+function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
+  const [tab, setTab] = useState<Tab>("settings");
+  const [help, setHelp] = useState(false);
+  const runId = useRun((s) => s.runId);
+  const flow = useReactFlow();
+  useDynamicPorts();
+
+  const shortcutOpts = useMemo(
+    () => ({
+      onHelp: () => setHelp(true),
+      onRun: () => {
+        setTab("run");
+        void startRunFromEditor();
+      },
+      onEscape: () => {
+        setHelp(false);
+        useSelection.getState().clear();
+      },
+    }),
+    [],
+  );
+  useShortcuts(shortcutOpts);
+
+  // Clicking a node while a run is shown opens its inspector.
+  useEffect(
+    () =>
+      useSelection.subscribe((s, prev) => {
+        if (s.nodes.length === 1 && s.nodes[0] !== prev.nodes[0] && useRun.getState().runId) {
+          setTab((t) => (t === "run" ? "inspect" : t));
+        }
+      }),
+    [],
+  );
+
+  const tabs: [Tab, string][] = [
+    ["settings", "Settings"],
+    ["run", "Run"],
+    ["inspect", "Inspect"],
+    ["history", "History"],
+  ];
+
+  return (
+    <div className="editor">
+      <Toolbar pipeline={pipeline} onHelp={() => setHelp(true)} onRun={() => setTab("run")} onFit={() => void flow.fitView({ duration: 200 })} />
+      <div className="editor-body">
+        <Palette />
+        <Canvas onNodeOpen={() => setTab(runId ? "inspect" : "settings")} />
+        <aside className="side" aria-label="Side panel">
+          <div className="tabs" role="tablist">
+            {tabs.map(([id, label]) => (
+              <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} className={`tab${tab === id ? " is-active" : ""}`} onClick={() => setTab(id)}>
+                {label}
+              </button>
+            ))}
+          </div>
+          <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === "settings" && <SettingsPanel />}
+            {tab === "run" && <RunPanel pipelineId={pipeline.id} />}
+            {tab === "inspect" && <Inspector />}
+            {tab === "history" && <HistoryPanel pipelineId={pipeline.id} />}
+          </div>
+        </aside>
+      </div>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      <ConflictDialog />
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+/** Pipeline list: search, last run status, create, rename, duplicate, delete, open. */
+import { useCallback, useEffect, useState } from "react";
+import { api } from "../api/endpoints";
+import type { PipelineSummary } from "../api/types";
+import { toast } from "../stores/toast";
+import { Dialog } from "../ui/Dialog";
+import { timeAgo } from "../ui/format";
+
+export function ListPage() {
+  const [q, setQ] = useState("");
+  const [items, setItems] = useState<PipelineSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [renaming, setRenaming] = useState<PipelineSummary | null>(null);
+  const [deleting, setDeleting] = useState<PipelineSummary | null>(null);
+
+  const reload = useCallback(async (query: string) => {
+    try {
+      setItems(await api.listPipelines(query));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    const t = setTimeout(() => void reload(q), q ? 200 : 0);
+    return () => clearTimeout(t);
+  }, [q, reload]);
+
+  async function duplicate(p: PipelineSummary) {
+    try {
+      await api.duplicatePipeline(p.id);
+      toast(`Duplicated “${p.name}”.`, "success");
+      void reload(q);
+    } catch (e) {
+      toast((e as Error).message, "error");
+    }
+  }
+
+  return (
+    <main className="list-page">
+      <div className="list-head">
+        <h1>Pipelines</h1>
+        <input
+          type="search"
+          className="input search"
+          placeholder="Search pipelines"
+          aria-label="Search pipelines"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button className="btn btn-primary" onClick={() => setCreating(true)}>
+          New pipeline
+        </button>
+      </div>
+      {error && <p className="error-text" role="alert">Could not load pipelines: {error}</p>}
+      {items === null && !error && <p className="muted">Loading…</p>}
+      {items && items.length === 0 && (
+        <div className="empty">
+          <p>{q ? "No pipeline matches your search." : "No pipelines yet."}</p>
+          {!q && (
+            <button className="btn btn-primary" onClick={() => setCreating(true)}>
+              Create your first pipeline
+            </button>
+          )}
+        </div>
+      )}
+      {items && items.length > 0 && (
+        <table className="table pipelines">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Last run</th>
+              <th scope="col">Nodes</th>
+              <th scope="col">Updated</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <a className="pipeline-name" href={`/pipelines/${p.id}/`}>
+                    {p.name}
+                  </a>
+                  {p.description && <div className="muted small">{p.description}</div>}
+                </td>
+                <td>
+                  {p.last_run ? (
+                    <a href={`/runs/${p.last_run.id}/`} className={`status status-${p.last_run.status}`}>
+                      {p.last_run.status}
+                    </a>
+                  ) : (
+                    <span className="muted">never run</span>
+                  )}
+                </td>
+                <td>{p.node_count}</td>
+                <td title={p.updated_at}>
+                  {timeAgo(p.updated_at)}
+                  {p.updated_by ? <span className="muted"> by {p.updated_by}</span> : null}
+                </td>
+                <td className="row-actions">
+                  <a className="btn btn-small" href={`/pipelines/${p.id}/`}>
+                    Open
+                  </a>
+                  <button className="btn btn-small" onClick={() => setRenaming(p)} aria-label={`Rename ${p.name}`}>
+                    Rename
+                  </button>
+                  <button className="btn btn-small" onClick={() => void duplicate(p)} aria-label={`Duplicate ${p.name}`}>
+                    Duplicate
+                  </button>
+                  <button className="btn btn-small btn-danger" onClick={() => setDeleting(p)} aria-label={`Delete ${p.name}`}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {creating && <CreateDialog onClose={() => setCreating(false)} />}
+      {renaming && (
+        <RenameDialog
+          pipeline={renaming}
+          onClose={() => setRenaming(null)}
+          onDone={() => {
+            setRenaming(null);
+            void reload(q);
+          }}
+        />
+      )}
+      {deleting && (
+        <Dialog title="Delete pipeline" onClose={() => setDeleting(null)}>
+          <p>
+            Delete <strong>{deleting.name}</strong> with its versions and runs? This cannot be undone.
+          </p>
+          <div className="dialog-actions">
+            <button className="btn" onClick={() => setDeleting(null)} autoFocus>
+              Cancel
+            </button>
+            <button
+              className="btn btn-danger"
+              onClick={async () => {
+                try {
+                  await api.deletePipeline(deleting.id);
+                  toast(`Deleted “${deleting.name}”.`, "success");
+                } catch (e) {
+                  toast((e as Error).message, "error");
+                }
+                setDeleting(null);
+                void reload(q);
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </main>
+  );
+}
+
+function CreateDialog({ onClose }: { onClose(): void }) {
+  const [name, setName] = useState("Untitled pipeline");
+  const [description, setDescription] = useState("");
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog title="New pipeline" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          try {
+            const p = await api.createPipeline({ name: name.trim() || "Untitled pipeline", description });
+            location.assign(`/pipelines/${p.id}/`);
+          } catch (err) {
+            toast((err as Error).message, "error");
+            setBusy(false);
+          }
+        }}
+      >
+        <label className="field">
+          <span>Name</span>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus required />
+        </label>
+        <label className="field">
+          <span>Description</span>
+          <input className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Create
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function RenameDialog({ pipeline, onClose, onDone }: { pipeline: PipelineSummary; onClose(): void; onDone(): void }) {
+  const [name, setName] = useState(pipeline.name);
+  return (
+    <Dialog title="Rename pipeline" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          try {
+            await api.patchPipeline(pipeline.id, { name: name.trim() });
+            onDone();
+          } catch (err) {
+            toast((err as Error).message, "error");
+          }
+        }}
+      >
+        <label className="field">
+          <span>Name</span>
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus required />
+        </label>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary">
+            Rename
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,88 @@
+/** /runs/<id>/: the run's exact graph, read-only, with the same live view and inspector. */
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useState } from "react";
+import { api } from "../api/endpoints";
+import type { RunDetail } from "../api/types";
+import { Canvas } from "../editor/Canvas";
+import { useDynamicPorts } from "../editor/dynamicPorts";
+import { normalize } from "../lib/graphOps";
+import { isTerminalRun } from "../lib/runEvents";
+import { Inspector } from "../run/Inspector";
+import { Timeline } from "../run/Timeline";
+import { ValueView } from "../run/ValueView";
+import { useCatalog } from "../stores/catalog";
+import { useGraph } from "../stores/graph";
+import { useRun } from "../stores/run";
+import { toast } from "../stores/toast";
+import { duration, money, timeAgo } from "../ui/format";
+
+export default function RunPage({ runId }: { runId: string }) {
+  const [first, setFirst] = useState<RunDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void useCatalog.getState().load();
+    api.getRun(runId).then(
+      (r) => {
+        useGraph.getState().load(null, r.pipeline_name, normalize(r.graph), true);
+        useRun.getState().watch(runId);
+        setFirst(r);
+      },
+      (e) => setError((e as Error).message),
+    );
+    return () => useRun.getState().stop();
+  }, [runId]);
+  if (error) return <main className="page-error" role="alert">Could not open the run: {error}</main>;
+  if (!first) return <div className="loading" role="status">Loading run…</div>;
+  return (
+    <ReactFlowProvider>
+      <RunLayout run={first} />
+    </ReactFlowProvider>
+  );
+}
+
+function RunLayout({ run }: { run: RunDetail }) {
+  useDynamicPorts();
+  const live = useRun((s) => s.live);
+  const detail = useRun((s) => s.detail) ?? run;
+  const status = live.lastSeq ? live.status : detail.status;
+  const outputs = detail.outputs ?? (live.outputsPreview as Record<string, unknown> | null);
+  return (
+    <div className="editor run-page">
+      <div className="toolbar">
+        <a href={`/pipelines/${run.pipeline}/`} className="btn btn-small">← {run.pipeline_name}</a>
+        <span>
+          Run <code>{run.id.slice(0, 8)}</code> of {run.version ? `version ${run.version}` : "the draft"}, started {timeAgo(run.created_at)}
+          {run.started_by ? ` by ${run.started_by}` : ""}
+        </span>
+        <span className={`status status-${status}`} data-testid="run-status">{status}</span>
+        <span className="muted small">
+          {duration(live.durationMs ?? detail.duration_ms)} · {(live.usage?.total_tokens ?? detail.usage?.total_tokens) || 0} tokens · {money(live.cost ?? detail.cost)}
+        </span>
+        <span className="toolbar-sep" />
+        {!isTerminalRun(status) && (
+          <button className="btn btn-danger btn-small" onClick={() => api.cancelRun(run.id).then(() => toast("Cancelling…"), (e) => toast((e as Error).message, "error"))}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <div className="editor-body run-body">
+        <Canvas readOnly />
+        <aside className="side" aria-label="Run details">
+          <div className="panel-body">
+            <h2>Inputs</h2>
+            {Object.entries(detail.inputs ?? {}).map(([k, v]) => <ValueView key={k} label={k} value={v} />)}
+            {outputs && (
+              <div data-testid="run-outputs">
+                <h2>Outputs</h2>
+                {Object.entries(outputs).map(([k, v]) => <ValueView key={k} label={k} value={v} />)}
+              </div>
+            )}
+            <h2>Timeline</h2>
+            <Timeline live={live} />
+          </div>
+          <Inspector />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+/** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
+import { useEffect } from "react";
+import type { GraphDoc, NodeRun } from "../api/types";
+import { useGraph } from "../stores/graph";
+import { useRun } from "../stores/run";
+import { useSelection } from "../stores/selection";
+import { duration, money } from "../ui/format";
+import { ValueView } from "./ValueView";
+
+export function Inspector({ doc }: { doc?: GraphDoc }) {
+  const selected = useSelection((s) => s.nodes);
+  const editorDoc = useGraph((s) => s.doc);
+  const graph = doc ?? editorDoc;
+  const runId = useRun((s) => s.runId);
+  const detail = useRun((s) => s.detail);
+  const nodeId = selected.length === 1 ? selected[0] : null;
+  const live = useRun((s) => (nodeId ? s.live.nodes[nodeId] : undefined));
+
+  useEffect(() => {
+    if (nodeId && runId) void useRun.getState().refreshDetail();
+  }, [nodeId, runId]);
+
+  if (!runId) return <div className="panel-body muted">Start or open a run to inspect its nodes.</div>;
+  if (!nodeId) return <div className="panel-body muted">Click a node to inspect it in this run.</div>;
+  const gn = graph.nodes.find((n) => n.id === nodeId);
+  const records = (detail?.nodes ?? []).filter((r) => r.node_id === nodeId);
+  const main: NodeRun | undefined = records.find((r) => r.item === null) ?? records[0];
+  const items = records.filter((r) => r.item !== null).sort((a, b) => (a.item ?? 0) - (b.item ?? 0));
+  const state = live?.state ?? main?.status ?? "pending";
+  const error = live?.error ?? main?.error;
+  const usage = main?.usage ?? live?.usage;
+
+  return (
+    <div className="panel-body inspector" data-testid="inspector">
+      <h2>
+        {gn?.label || gn?.type || nodeId} <span className={`status status-${state}`}>{state}</span>
+      </h2>
+      <dl className="facts">
+        <dt>Duration</dt>
+        <dd>{duration(main?.duration_ms ?? live?.durationMs) || "—"}</dd>
+        <dt>Attempts</dt>
+        <dd>{main?.attempts ?? live?.attempt ?? 0}</dd>
+        <dt>Tokens</dt>
+        <dd>{usage ? `${usage.prompt_tokens ?? 0} in / ${usage.completion_tokens ?? 0} out` : "—"}</dd>
+        <dt>Cost</dt>
+        <dd>{money(main?.cost ?? live?.cost)}</dd>
+      </dl>
+      {live?.reason && <p className="muted">{live.reason}</p>}
+      {error && (
+        <div className="error-box" role="note">
+          <strong>{error.kind}</strong>: {error.message}
+          {error.retryable !== undefined && <span className="muted small"> ({error.retryable ? "retryable" : "not retryable"})</span>}
+        </div>
+      )}
+      {live?.tokens && state === "running" && <ValueView label="Streaming" value={live.tokens} />}
+      <h3>Inputs</h3>
+      {main ? <Values values={main.inputs} /> : <p className="muted small">Recorded when the node finishes.</p>}
+      <h3>Outputs</h3>
+      {main ? <Values values={main.outputs} /> : live?.outputsPreview ? <Values values={live.outputsPreview} /> : <p className="muted small">—</p>}
+      {(items.length > 0 || live?.items) && (
+        <>
+          <h3>Map items ({live?.items ?? items.length})</h3>
+          <ol className="map-items" start={0}>
+            {(items.length ? items : Object.entries(live?.itemStates ?? {}).map(([i, s]) => ({ item: Number(i), status: s.state, error: s.error, duration_ms: s.durationMs, outputs: undefined, attempts: s.attempt }))).map((it) => (
+              <li key={it.item}>
+                <details>
+                  <summary>
+                    #{it.item} <span className={`status status-${it.status}`}>{it.status}</span> {duration(it.duration_ms)}
+                    {it.error ? <span className="error-text"> {it.error.kind}: {it.error.message}</span> : null}
+                  </summary>
+                  {it.outputs !== undefined && <Values values={it.outputs} />}
+                </details>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Values({ values }: { values: unknown }) {
+  if (values && typeof values === "object" && !Array.isArray(values)) {
+    const entries = Object.entries(values as Record<string, unknown>);
+    if (!entries.length) return <p className="muted small">none</p>;
+    return <>{entries.map(([k, v]) => <ValueView key={k} label={k} value={v} />)}</>;
+  }
+  return <ValueView value={values} />;
+}

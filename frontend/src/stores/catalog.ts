@@ -1,0 +1,28 @@
+/** The node catalog from GET /api/node-types, indexed by type. */
+import { create } from "zustand";
+import { api } from "../api/endpoints";
+import type { Catalog, NodeTypeSpec } from "../api/types";
+
+interface CatalogStore {
+  catalog: Catalog | null;
+  byType: Record<string, NodeTypeSpec>;
+  error: string | null;
+  load(): Promise<void>;
+}
+
+export const useCatalog = create<CatalogStore>((set, get) => ({
+  catalog: null,
+  byType: {},
+  error: null,
+  async load() {
+    if (get().catalog) return;
+    try {
+      const catalog = await api.nodeTypes();
+      set({ catalog, byType: Object.fromEntries(catalog.node_types.map((t) => [t.type, t])), error: null });
+    } catch (e) {
+      set({ error: (e as Error).message });
+    }
+  },
+}));
+
+export const categoryOrder = ["io", "input", "prompt", "llm", "text", "embedding", "vector", "flow", "logic", "data"];
