@@ -68,7 +68,9 @@ class Engine:
 
     ``completed`` holds outputs that succeeded in an earlier attempt of the same run, keyed
     by ``(node_id, None)`` for a whole node and ``(node_id, i)`` for item ``i`` of a mapped
-    node; those are reused, not run again, and emit no node events.
+    node; those are reused, not run again, and emit no node events. ``prior_usage``
+    ({"prompt_tokens", "completion_tokens", "cost"}) is what earlier attempts spent; it is
+    added to the run's totals, which otherwise cover this attempt only.
 
     Cancel with :meth:`cancel` (from any coroutine on the engine's loop; from another thread
     use ``loop.call_soon_threadsafe(engine.cancel)``), or pass ``should_cancel``, a callable
@@ -88,6 +90,7 @@ class Engine:
         concurrency: int = 16,
         should_cancel: Callable[[], Awaitable[bool] | bool] | None = None,
         cancel_poll_s: float = 1.0,
+        prior_usage: Mapping[str, Any] | None = None,
     ):
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -104,6 +107,10 @@ class Engine:
         self.infos: dict[str, NodeInfo] = build_infos(plan)
         self.state = RunState(self.infos)
         self.usage = UsageTotals()
+        if prior_usage:  # spent by earlier attempts, so run.finished reports the whole run
+            self.usage.add(model=None, prompt_tokens=int(prior_usage.get("prompt_tokens") or 0),
+                           completion_tokens=int(prior_usage.get("completion_tokens") or 0),
+                           cost=prior_usage.get("cost", 0.0))
         self.errors: dict[str, dict[str, Any]] = {}
         self.first_error: dict[str, Any] | None = None
         self._sem = asyncio.Semaphore(concurrency)

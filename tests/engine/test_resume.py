@@ -41,3 +41,15 @@ async def test_a_map_resumes_per_item():
     assert services.calls == {"u[0]": 1, "u[2]": 1}
     assert sorted(e.item for e in node_events(sink, "u", "node.started") if e.item is not None) == [0, 2]
     assert node_events(sink, "u", "node.finished")[-1].data["outputs"] == {"text": ["A", "saved", "C"]}
+
+
+@pytest.mark.asyncio
+async def test_prior_usage_is_added_to_the_run_totals():
+    from engine_kit import Spender
+
+    g = PlanBuilder().add("a", Spender, cost=0.25).add("b", Spender, cost=0.5)
+    outcome, sink = await run_plan(g.plan(), completed={("a", None): {"value": "spent"}},
+                                   prior_usage={"prompt_tokens": 10, "completion_tokens": 5, "cost": 0.25})
+    assert outcome.usage == {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}
+    assert outcome.cost == pytest.approx(0.75)
+    assert sink.events[-1].payload["cost"] == pytest.approx(0.75)
