@@ -52,23 +52,26 @@ class Decision:
 
 
 def build_infos(plan: Plan) -> dict[str, NodeInfo]:
+    # Whether a source's values are spread into ``many`` ports, by (node, port): a mapped
+    # source emits lists whatever its declared type; an ``any`` source may.
+    spreads: dict[str, dict[str, bool]] = {}
+    for node_id, node in plan.nodes.items():
+        mapped = node.map is not None
+        spreads[node_id] = {p.name: mapped or p.type == "any" or is_list(p.type) for p in node.outputs}
     infos: dict[str, NodeInfo] = {}
+    incoming = plan.incoming
+    outgoing = plan.outgoing
     for node_id in plan.order:
         node = plan.nodes[node_id]
         many_ports = frozenset(p.name for p in node.inputs if p.many)
         in_edges = []
         sources: dict[str, None] = {}
-        for edge in plan.incoming.get(node_id, ()):
-            source = plan.nodes[edge.source]
-            port = source.output_port(edge.source_port)
-            # A mapped source emits lists whatever its declared type; an ``any`` source may.
-            flatten = source.map is not None or port is None or is_list(port.type) or port.type == "any"
+        for edge in incoming.get(node_id, ()):
+            flatten = spreads[edge.source].get(edge.source_port, True)
             in_edges.append(InEdge(edge.source, edge.source_port, edge.target_port,
                                    edge.target_port in many_ports, flatten))
             sources[edge.source] = None
-        targets: dict[str, None] = {}
-        for edge in plan.outgoing.get(node_id, ()):
-            targets[edge.target] = None
+        targets = dict.fromkeys(edge.target for edge in outgoing.get(node_id, ()))
         infos[node_id] = NodeInfo(
             id=node_id,
             node=node,
