@@ -37,11 +37,19 @@ class NodeInfo:
     timeout_s: float | None = None
     retry: RetrySpec = field(default_factory=RetrySpec)
 
+    in_by_name: dict[str, Port] = field(default_factory=dict)
+    out_by_name: dict[str, Port] = field(default_factory=dict)
+
+    def set_ports(self, inputs: list[Port] | None, outputs: list[Port] | None) -> None:
+        self.inputs, self.outputs = inputs, outputs
+        self.in_by_name = {p.name: p for p in inputs or ()}
+        self.out_by_name = {p.name: p for p in outputs or ()}
+
     def input_port(self, name: str) -> Port | None:
-        return next((p for p in self.inputs or () if p.name == name), None)
+        return self.in_by_name.get(name)
 
     def output_port(self, name: str) -> Port | None:
-        return next((p for p in self.outputs or () if p.name == name), None)
+        return self.out_by_name.get(name)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -143,7 +151,7 @@ def _read_settings(raw: dict[str, Any], info: NodeInfo, errors: list[GraphError]
                                      field="retry"))
     position = raw.get("position")
     if position is not None and not (isinstance(position, dict)
-                                     and all(is_number(position.get(k)) for k in ("x", "y"))):
+                                     and is_number(position.get("x")) and is_number(position.get("y"))):
         errors.append(GraphError("schema", "position must be {x, y} with finite numbers", node=info.id,
                                  field="position"))
 
@@ -182,7 +190,8 @@ def read_nodes(raw_nodes: list[Any], registry: Registry, errors: list[GraphError
         errors.extend(found)
         if spec is not None:
             info.spec, info.version = spec, spec.version
-        info.config, info.inputs, info.outputs = config, inputs, outputs
+        info.config = config
+        info.set_ports(inputs, outputs)
         _read_map(raw.get("map"), info, errors)
         _read_settings(raw, info, errors)
     return nodes
@@ -209,13 +218,17 @@ def read_edges(raw_edges: list[Any], errors: list[GraphError]) -> list[Edge]:
                                      edge=edge_id, field="id"))
             continue
         seen.add(edge_id)
-        values = [raw.get(k) for k in ("source", "source_port", "target", "target_port")]
-        bad = [k for k, v in zip(("source", "source_port", "target", "target_port"), values)
-               if not isinstance(v, str) or not v]
-        for key in bad:
-            errors.append(GraphError("schema", f"edge {key} must be a non-empty string", edge=edge_id, field=key))
-        if not bad:
-            edges.append(Edge(edge_id, *values))
+        source, source_port = raw.get("source"), raw.get("source_port")
+        target, target_port = raw.get("target"), raw.get("target_port")
+        if (type(source) is str and type(source_port) is str and type(target) is str and type(target_port) is str
+                and source and source_port and target and target_port):
+            edges.append(Edge(edge_id, source, source_port, target, target_port))
+            continue
+        for key, value in (("source", source), ("source_port", source_port), ("target", target),
+                           ("target_port", target_port)):
+            if not isinstance(value, str) or not value:
+                errors.append(GraphError("schema", f"edge {key} must be a non-empty string", edge=edge_id,
+                                         field=key))
     return edges
 
 
