@@ -142,8 +142,8 @@ def _read_settings(raw: dict[str, Any], info: NodeInfo, errors: list[GraphError]
                                      field="timeout_s"))
     retry = raw.get("retry")
     if retry is not None:
-        attempts = retry.get("attempts", 1) if isinstance(retry, dict) else None
-        backoff = retry.get("backoff_s", 0.5) if isinstance(retry, dict) else None
+        attempts: Any = retry.get("attempts", 1) if isinstance(retry, dict) else None
+        backoff: Any = retry.get("backoff_s", 0.5) if isinstance(retry, dict) else None
         if is_int(attempts) and 1 <= attempts <= 10 and is_number(backoff) and 0 <= backoff <= 60:
             info.retry = RetrySpec(attempts=attempts, backoff_s=float(backoff))
         else:
@@ -175,7 +175,8 @@ def read_nodes(raw_nodes: list[Any], registry: Registry, errors: list[GraphError
             errors.append(GraphError("duplicate_id", f"another node already has the id {_short(node_id)}",
                                      node=node_id, field="id"))
             continue
-        info = NodeInfo(id=node_id, type=raw.get("type") if isinstance(raw.get("type"), str) else "")
+        raw_type = raw.get("type")
+        info = NodeInfo(id=node_id, type=raw_type if isinstance(raw_type, str) else "")
         nodes[node_id] = info
         label = raw.get("label")
         if label is not None and not isinstance(label, str):
@@ -304,7 +305,8 @@ def check_missing_inputs(nodes: dict[str, NodeInfo], fed: set[tuple[str, str]], 
 
 def check_names(nodes: dict[str, NodeInfo], errors: list[GraphError]) -> None:
     """Run input and run output names must be unique across the graph."""
-    for kind, read in (("input", lambda n: n.spec.run_input(n.config)), ("output", lambda n: n.spec.run_output(n.config))):
+    readers = (("input", lambda n: n.spec.run_input(n.config)), ("output", lambda n: n.spec.run_output(n.config)))
+    for kind, read in readers:
         owners: dict[str, list[str]] = {}
         for node in nodes.values():
             if node.spec is None or node.config is None:

@@ -17,7 +17,7 @@ import importlib.util
 import os
 import tempfile
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,7 +96,7 @@ def prepare(encoding: str) -> Path:
         return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_encoding(encoding: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
     """A cached tiktoken Encoding that never needs the network."""
     prepare(encoding)

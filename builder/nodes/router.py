@@ -52,7 +52,7 @@ class Branch(BaseModel):
 class RouterConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    branches: list[Branch] = Field(default_factory=lambda: [Branch(name="yes", op="contains", value="yes")],
+    branches: list[Branch] = Field(default_factory=lambda: [Branch(name="yes", op="contains", value="yes", field=None)],
                                    min_length=1, max_length=32)
     default_branch: Identifier = "default"
 

@@ -94,7 +94,7 @@ def _make_env() -> BoundedEnvironment:
     def lipsum(n: int = 5, html: bool = False, min: int = 20, max: int = 100) -> str:  # noqa: A002
         if not all(isinstance(v, int) and 0 <= v <= 1000 for v in (n, min, max)) or n > 100:
             raise SecurityError("lipsum() is limited to 100 paragraphs of up to 1000 words")
-        return str(original_lipsum(n=n, html=html, min=min, max=max))
+        return str(original_lipsum(n=n, html=html, min=min, max=max))  # type: ignore[operator]
 
     env.globals["lipsum"] = lipsum
     return env

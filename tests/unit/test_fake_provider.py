@@ -115,7 +115,7 @@ def embed(texts):
 
 
 def cosine(a, b):
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def test_it_embeds_into_deterministic_unit_vectors():

@@ -7,8 +7,8 @@ import pytest
 from builder import tokens
 from builder.nodes.base import NodeError
 
-WORDS = ("budget roadmap hiring customer latency launch review quarterly decision risk owner metric "
-         "deadline team design feedback").split()
+WORDS = ["budget", "roadmap", "hiring", "customer", "latency", "launch", "review", "quarterly", "decision",
+         "risk", "owner", "metric", "deadline", "team", "design", "feedback"]
 
 
 def transcript(words: int, seed: int = 1) -> str:
@@ -33,7 +33,7 @@ def test_it_splits_a_long_text_by_tokens_within_size_and_with_overlap(run):
     ids = [tokens.encode(c) for c in chunks]
     assert len(chunks) == -(-(len(tokens.encode(text)) - 100) // 900)
     assert all(len(i) <= 1000 for i in ids)
-    for before, after in zip(ids, ids[1:]):
+    for before, after in zip(ids, ids[1:], strict=False):
         assert before[-100:] == after[:100]
     assert tokens.decode(ids[0] + [t for i in ids[1:] for t in i[100:]]) == text
 
@@ -69,7 +69,7 @@ def test_character_chunks_overlap_by_whole_pieces(run):
     chunks = run("text.split", {"mode": "characters", "chunk_size": 50, "chunk_overlap": 20},
                  {"text": text})["chunks"]
     assert all(len(c) <= 50 for c in chunks)
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in zip(chunks, chunks[1:], strict=False):
         shared = before.split()[-4:]
         assert after.split()[:4] == shared
     assert chunks[-1].endswith("w099")
