@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import os
+import random
 import re
 import time
 import zlib
@@ -100,7 +101,7 @@ def reply_for(model: str, messages: list[dict[str, str]], json_mode: bool = Fals
     words = last_user.split()
     head = " ".join(words[:8]) + ("..." if len(words) > 8 else "")
     count = 3 if model == "fake-large" else 1
-    picked = [_SENTENCES[digest[i] % len(_SENTENCES)] for i in range(count)]
+    picked = random.Random(digest).sample(_SENTENCES, count)
     if model == "fake-large":
         text = f"Detailed summary of: {head} " + " ".join(picked) + f" (reference {digest[:4].hex()})"
     elif model == "fake-small":
