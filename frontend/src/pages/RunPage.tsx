@@ -51,7 +51,7 @@ function RunLayout({ run }: { run: RunDetail }) {
       <div className="toolbar">
         <a href={`/pipelines/${run.pipeline}/`} className="btn btn-small">← {run.pipeline_name}</a>
         <span>
-          Run <code>{run.id.slice(0, 8)}</code> of {run.version ? `version ${run.version}` : "the draft"}, started {timeAgo(run.created_at)}
+          Run <code>{String(run.id).slice(0, 8)}</code> of {run.version ? `version ${run.version}` : "the draft"}, started {timeAgo(run.created_at)}
           {run.started_by ? ` by ${run.started_by}` : ""}
         </span>
         <span className={`status status-${status}`} data-testid="run-status">{status}</span>

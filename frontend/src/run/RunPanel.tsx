@@ -137,7 +137,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
       {runId && (
         <section className="run-status" aria-live="polite">
           <h2>
-            Run <a href={`/runs/${runId}/`} className="mono small">{runId.slice(0, 8)}</a>{" "}
+            Run <a href={`/runs/${runId}/`} className="mono small">{String(runId).slice(0, 8)}</a>{" "}
             <span className={`status status-${status}`} data-testid="run-status">{status}</span>
             {!connected && status && !isTerminalRun(status) && <span className="muted small"> (reconnecting…)</span>}
           </h2>
@@ -164,7 +164,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
         {runs?.length === 0 && <p className="muted small">No runs yet.</p>}
         <ul className="run-list">
           {runs?.map((r) => (
-            <li key={r.id} className={r.id === runId ? "is-current" : ""}>
+            <li key={r.id} className={String(r.id) === String(runId) ? "is-current" : ""}>
               <button className="link" onClick={() => useRun.getState().watch(r.id)} title="Show this run on the canvas">
                 <span className={`status status-${r.status}`}>{r.status}</span> {timeAgo(r.created_at)}
               </button>

@@ -111,7 +111,7 @@ export const useRun = create<RunStore>((set, get) => {
       get().stop();
       const gen = ++generation;
       failures = 0;
-      set({ runId, live: initRun(), detail: null });
+      set({ runId: String(runId), live: initRun(), detail: null });
       void get().refreshDetail();
       connect(gen);
     },
