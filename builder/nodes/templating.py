@@ -110,11 +110,15 @@ def parse(source: str) -> nodes.Template:
     if len(source) > MAX_TEMPLATE_CHARS:
         raise ValueError(f"the template is {len(source):,} characters long; the limit is {MAX_TEMPLATE_CHARS:,}")
     try:
-        return ENV.parse(source)
+        tree = ENV.parse(source)
     except TemplateSyntaxError as exc:
         raise ValueError(f"template syntax error on line {exc.lineno}: {exc.message}") from None
     except (TemplateError, RecursionError, MemoryError) as exc:
         raise ValueError(f"the template cannot be parsed: {exc}") from None
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        # There are no other templates to load; say so when saving rather than at run time.
+        raise ValueError(f"line {node.lineno}: extends, include and import are not available in prompt templates")
+    return tree
 
 
 @lru_cache(maxsize=512)

@@ -1,6 +1,8 @@
 """input, output, text.constant and merge."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from builder.nodes.base import NodeError
@@ -13,7 +15,9 @@ def test_the_catalog_registers_every_node_type_once():
     assert {n.type for n in registry.latest()} == {
         "input", "output", "text.constant", "prompt.template", "llm.chat", "text.split", "text.join",
         "router", "merge", "json.extract"}
-    assert all(entry["config_schema"] for entry in registry.describe())
+    entries = registry.describe()
+    assert all(entry["config_schema"] for entry in entries)
+    json.dumps(entries)  # served as-is by GET /api/node-types
 
 
 def test_an_input_returns_the_run_input_of_its_name(run):

@@ -40,6 +40,12 @@ def test_a_syntax_error_is_a_config_error_naming_the_line(config_errors):
     assert "line 2" in errors["template"]
 
 
+@pytest.mark.parametrize("template", ["{% extends 'base' %}", "x\n{% include 'other' %}", "{% import 'm' as m %}",
+                                      "{% from 'm' import f %}"])
+def test_loading_other_templates_is_a_config_error(config_errors, template):
+    assert "not available" in config_errors("prompt.template", {"template": template})["template"]
+
+
 def test_a_template_over_the_length_limit_is_a_config_error(config_errors):
     errors = config_errors("prompt.template", {"template": "x" * 100_001})
     assert "limit" in errors["template"]
