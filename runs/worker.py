@@ -87,8 +87,13 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRun], 
         (n.node_id, None if n.item == WHOLE_NODE else n.item): n.outputs or {}
         for n in known.values() if n.status == "succeeded"
     }
+    reused = [n for n in known.values() if n.status == "succeeded" and n.item == WHOLE_NODE]
+    costs = [n.cost for n in reused]
+    prior_usage = {"prompt_tokens": sum(n.prompt_tokens for n in reused),
+                   "completion_tokens": sum(n.completion_tokens for n in reused),
+                   "cost": None if any(c is None for c in costs) else sum(c or 0.0 for c in costs)}
     engine = Engine(plan, sink, run_id=str(run.pk), run_inputs=run.inputs, services=RunServices(workspace_id),
-                    completed=completed, attempt=run.attempt,
+                    completed=completed, attempt=run.attempt, prior_usage=prior_usage,
                     concurrency=int(_knobs()["RUN_CONCURRENCY"]))
     keeper = asyncio.get_running_loop().create_task(_keep_lease(run.pk, token, engine))
     try:

@@ -7,6 +7,8 @@ pieces into chunks of at most ``chunk_size`` characters that overlap by up to ``
 """
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -96,7 +98,11 @@ class TextSplitNode(Node):
         if not isinstance(text, str):
             raise NodeError(f"text must be a string, got {type(text).__name__}", kind="bad_input", field="text")
         if config.mode == "tokens":
-            chunks = split_tokens(text, config.chunk_size, config.chunk_overlap, config.encoding)
+            split, args = split_tokens, (text, config.chunk_size, config.chunk_overlap, config.encoding)
         else:
-            chunks = split_characters(text, config.chunk_size, config.chunk_overlap, config.separators)
-        return {"chunks": chunks}
+            split, args = split_characters, (text, config.chunk_size, config.chunk_overlap, config.separators)
+        # Tokenizing a long text (and loading the encoding the first time) is CPU work that
+        # would stall every other branch on the event loop; small texts are not worth a thread.
+        if config.mode == "tokens" or len(text) > 20_000:
+            return {"chunks": await asyncio.to_thread(split, *args)}
+        return {"chunks": split(*args)}
