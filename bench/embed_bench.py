@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from builder.providers.local_embed import MODEL_NAME, LocalEmbedder, load_model  # noqa: E402
 
-WORDS = ("the model reads each chunk of text and returns a vector so that similar passages land near "
+WORDS = ("the model reads each chunk of text and returns a vector so that similar passages land near "  # noqa: SIM905
          "one another while unrelated passages such as quarterly revenue figures or weather reports "
          "drift apart in the embedding space used for retrieval augmented generation pipelines").split()
 

@@ -18,8 +18,14 @@ import anthropic
 from builder.providers.base import ChatParams, ChatResult, OnToken, ProviderError, Usage
 from builder.providers.calls import StreamProgress, run_call
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
-from builder.providers.retry import (OnRetry, RetryPolicy, connection_error, error_for_status, stream_cut_error,
-                                     timeout_error)
+from builder.providers.retry import (
+    OnRetry,
+    RetryPolicy,
+    connection_error,
+    error_for_status,
+    stream_cut_error,
+    timeout_error,
+)
 
 _JSON_INSTRUCTION = "Respond with a single JSON object and nothing else."
 _FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}
@@ -56,6 +62,12 @@ class AnthropicChat:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} base_url={self._base_url!r}>"
+
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (call before the loop ends)."""
+        client = self._clients.pop()
+        if client is not None:
+            await client.close()
 
     def map_error(self, exc: BaseException, progress: StreamProgress) -> ProviderError | None:
         if isinstance(exc, anthropic.APIStatusError):

@@ -15,7 +15,7 @@ import httpx
 try:  # the openai and anthropic SDKs ship on httpx2, a fork with its own exception classes
     import httpx2
 except ImportError:  # pragma: no cover
-    httpx2 = None
+    httpx2 = None  # type: ignore[assignment]
 from builder.providers.base import ProviderError
 from builder.providers.retry import OnRetry, RetryPolicy, connection_error, stream_cut_error, timeout_error
 
@@ -59,8 +59,8 @@ def map_transport_error(provider: str, exc: BaseException, timeout_s: float | No
 
 async def run_call(*, provider: str, policy: RetryPolicy, semaphore: Callable[[], asyncio.Semaphore],
                    timeout_s: float | None, attempt: Callable[[StreamProgress], Awaitable[T]],
-                   map_error: Callable[[BaseException, StreamProgress], ProviderError | None], secret: str | None = None,
-                   on_retry: OnRetry | None = None) -> T:
+                   map_error: Callable[[BaseException, StreamProgress], ProviderError | None],
+                   secret: str | None = None, on_retry: OnRetry | None = None) -> T:
     """Run ``attempt`` under ``policy``. Each try holds one concurrency slot (not across the
     backoff sleep) and is bounded by ``timeout_s`` as a whole."""
 

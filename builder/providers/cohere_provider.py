@@ -67,6 +67,12 @@ class _Client:
     def sdk(self) -> cohere.AsyncClientV2:
         return self._clients.get()
 
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (call before the loop ends)."""
+        client = self._clients.pop()
+        if client is not None:
+            await client._client_wrapper.httpx_client.httpx_client.aclose()
+
     def map_error(self, exc: BaseException, progress: StreamProgress) -> ProviderError | None:
         if isinstance(exc, ApiError):
             if exc.status_code is None:
@@ -116,6 +122,7 @@ class CohereChat(_Client):
         parts: list[str] = []
         finish: str | None = None
         usage = Usage()
+        event: Any  # a union of a dozen event models; dispatch on ``type``
         async for event in self.sdk().chat_stream(**kwargs):
             progress.started = True
             kind = getattr(event, "type", None)

@@ -35,6 +35,12 @@ class PerLoop(Generic[T]):
                 self._values[loop] = value
             return value
 
+    def pop(self) -> T | None:
+        """Forget (and return) the running loop's value, if it has one."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            return self._values.pop(loop, None)
+
     def values(self) -> list[T]:
         with self._lock:
             return list(self._values.values())

@@ -115,7 +115,7 @@ def embed_sync(texts: list[str], batch_size: int = BATCH_SIZE) -> tuple[list[lis
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         pooled = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        for i, row in zip(picked, pooled.astype(np.float32).tolist()):
+        for i, row in zip(picked, pooled.astype(np.float32).tolist(), strict=True):
             vectors[i] = row
     return [v for v in vectors if v is not None], sum(lengths)
 

@@ -20,8 +20,14 @@ import openai
 from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
 from builder.providers.calls import StreamProgress, run_call
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
-from builder.providers.retry import (OnRetry, RetryPolicy, connection_error, error_for_status, stream_cut_error,
-                                     timeout_error)
+from builder.providers.retry import (
+    OnRetry,
+    RetryPolicy,
+    connection_error,
+    error_for_status,
+    stream_cut_error,
+    timeout_error,
+)
 
 _NO_KEY = "not-needed"  # the SDK insists on a key; local servers ignore it
 
@@ -58,6 +64,12 @@ class _Client:
 
     def sdk(self) -> openai.AsyncOpenAI:
         return self._clients.get()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client of the running event loop (call before the loop ends)."""
+        client = self._clients.pop()
+        if client is not None:
+            await client.close()
 
     def map_error(self, exc: BaseException, progress: StreamProgress) -> ProviderError | None:
         if isinstance(exc, openai.APIStatusError):

@@ -183,7 +183,7 @@ class RetryPolicy:
                 return await call(attempt)
             except ProviderError as err:
                 if not err.retryable:
-                    raise _with_attempts(err, attempt)
+                    raise _with_attempts(err, attempt) from err.__cause__
                 if attempt >= self.max_attempts:
                     final = ProviderError(f"{err.message} (gave up after {attempt} attempts)", kind=err.kind,
                                           retryable=err.retryable, retry_after=err.retry_after, status=err.status)

@@ -1,10 +1,10 @@
 """Provider tests run the real SDKs over real HTTP against the protocol stub."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import pytest
+import pytest_asyncio
 
 from builder.providers import registry
 from tests.stubs.fixtures import llm_stub, llm_stub_server  # noqa: F401
@@ -23,21 +23,31 @@ def base_url_for(name: str, stub: LLMStub) -> str:
     return stub.openai_base_url if name.startswith("openai") else stub.base_url
 
 
-@pytest.fixture
-def make_chat(llm_stub: LLMStub) -> Callable[..., Any]:  # noqa: F811
-    """A chat client for ``name`` pointed at the stub, with quick backoff unless told otherwise."""
+@pytest_asyncio.fixture
+async def make_chat(llm_stub: LLMStub) -> AsyncIterator[Callable[..., Any]]:  # noqa: F811
+    """A chat client for ``name`` pointed at the stub, with quick backoff unless told otherwise.
+    Its HTTP clients are closed after the test, on the test's loop."""
+    made: list[Any] = []
 
     def make(name: str, **opts: Any) -> Any:
         opts.setdefault("backoff_base_s", 0.01)
-        return registry.make_chat(name, api_key=SECRET, base_url=base_url_for(name, llm_stub), **opts)
+        made.append(registry.make_chat(name, api_key=SECRET, base_url=base_url_for(name, llm_stub), **opts))
+        return made[-1]
 
-    return make
+    yield make
+    for client in made:
+        await client.aclose()
 
 
-@pytest.fixture
-def make_embedder(llm_stub: LLMStub) -> Callable[..., Any]:  # noqa: F811
+@pytest_asyncio.fixture
+async def make_embedder(llm_stub: LLMStub) -> AsyncIterator[Callable[..., Any]]:  # noqa: F811
+    made: list[Any] = []
+
     def make(name: str, **opts: Any) -> Any:
         opts.setdefault("backoff_base_s", 0.01)
-        return registry.make_embedder(name, api_key=SECRET, base_url=base_url_for(name, llm_stub), **opts)
+        made.append(registry.make_embedder(name, api_key=SECRET, base_url=base_url_for(name, llm_stub), **opts))
+        return made[-1]
 
-    return make
+    yield make
+    for client in made:
+        await client.aclose()

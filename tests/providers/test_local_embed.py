@@ -11,7 +11,7 @@ from builder.providers.local_embed import DIMENSIONS, MODEL_NAME
 
 
 def dot(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,8 @@ async def test_padding_to_the_longest_input_changes_no_vector(embedder):
     together = (await embedder.embed(texts, MODEL_NAME)).vectors
     alone = [(await embedder.embed([t], MODEL_NAME)).vectors[0] for t in texts]
 
-    for a, b in zip(together, alone):
-        assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5
+    for a, b in zip(together, alone, strict=True):
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 1e-5
 
 
 @pytest.mark.asyncio
@@ -59,8 +59,8 @@ async def test_batches_larger_than_the_batch_size_keep_their_order():
     whole = (await registry.make_embedder("local").embed(texts, MODEL_NAME)).vectors
 
     assert len(split) == 7
-    for a, b in zip(split, whole):
-        assert max(abs(x - y) for x, y in zip(a, b)) < 1e-5
+    for a, b in zip(split, whole, strict=True):
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 1e-5
 
 
 @pytest.mark.asyncio

@@ -93,6 +93,7 @@ async def test_openai_compatible_works_without_a_key(llm_stub):
 
     chat = registry.make_chat("openai_compatible", base_url=llm_stub.openai_base_url)
     result = await chat.complete(MESSAGES, ChatParams(model="llama-3-local"))
+    await chat.aclose()
     assert result.text.startswith("[llama-3-local]")
 
 

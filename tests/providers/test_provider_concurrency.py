@@ -57,6 +57,7 @@ def test_one_client_serves_event_loops_in_several_threads(name, llm_stub):
             for _ in range(2):
                 r = await chat.complete(MESSAGES, ChatParams(model="m"), lambda _: None)
                 results.append(r.text)
+            await chat.aclose()
         try:
             asyncio.run(main())
         except BaseException as exc:  # noqa: BLE001 - reported below

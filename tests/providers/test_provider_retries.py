@@ -144,12 +144,14 @@ async def test_bad_credentials_are_not_retried_and_never_shown(name, status, mak
 @pytest.mark.asyncio
 @pytest.mark.parametrize("name", CHAT_PROVIDERS)
 async def test_other_client_errors_are_not_retried(name, make_chat, llm_stub):
-    llm_stub.faults.push(status=400, body={"error": {"message": "bad model"}, "message": "bad model"})
+    echoed = f"bad model for key {SECRET}"
+    llm_stub.faults.push(status=400, body={"error": {"message": echoed}, "message": echoed})
 
     with pytest.raises(ProviderError) as caught:
         await make_chat(name).complete(MESSAGES, ChatParams(model="m"))
 
     assert caught.value.kind == "bad_request" and not caught.value.retryable
+    assert "bad model for key ***" in caught.value.message  # the server's words, less our key
     assert len(llm_stub.requests) == 1
 
 
@@ -180,5 +182,6 @@ async def test_the_server_being_down_is_a_connection_error(llm_stub):
 
     with pytest.raises(ProviderError) as caught:
         await chat.complete(MESSAGES, ChatParams(model="m", timeout_s=2))
+    await chat.aclose()
 
     assert caught.value.kind == "connection" and caught.value.attempts == 2

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import socket
@@ -284,10 +285,8 @@ class LLMStub:
             return None
         if fault.hang_s is not None:
             assert self._stopping is not None
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), fault.hang_s)
-            except asyncio.TimeoutError:
-                pass
             if request.transport is None or request.transport.is_closing():
                 self._finish(rec, 499)  # the client gave up waiting
                 return web.Response(status=499)
