@@ -4,6 +4,8 @@ object ``{"model": [input_per_million, output_per_million]}`` (read by the host 
 :func:`set_overrides`)."""
 from __future__ import annotations
 
+import re
+
 from builder.providers.base import Usage
 
 # USD per 1M tokens: (input, output).
@@ -23,6 +25,13 @@ PRICES: dict[str, tuple[float, float]] = {
     "claude-3-5-haiku-latest": (0.80, 4.00),
     "claude-sonnet-4-0": (3.00, 15.00),
     "claude-opus-4-0": (15.00, 75.00),
+    "claude-3-5-haiku": (0.80, 4.00),
+    "claude-sonnet-4": (3.00, 15.00),
+    "claude-opus-4": (15.00, 75.00),
+    "embed-english-light-v3.0": (0.10, 0.0),
+    "embed-multilingual-v3.0": (0.10, 0.0),
+    "embed-v4.0": (0.12, 0.0),
+    "text-embedding-ada-002": (0.10, 0.0),
     "fake-small": (0.10, 0.20),
     "fake-large": (1.00, 2.00),
     "fake-embed": (0.01, 0.0),
@@ -37,8 +46,17 @@ def set_overrides(table: dict[str, tuple[float, float]]) -> None:
     _overrides.update(table)
 
 
+# Providers answer with dated snapshots ("gpt-4o-mini-2024-07-18", "claude-sonnet-4-20250514");
+# they cost what their alias costs.
+_SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8})$")
+
+
 def price(model: str) -> tuple[float, float] | None:
-    return _overrides.get(model) or PRICES.get(model)
+    for name in (model, _SNAPSHOT.sub("", model), _SNAPSHOT.sub("", model) + "-latest"):
+        found = _overrides.get(name) or PRICES.get(name)
+        if found is not None:
+            return found
+    return None
 
 
 def cost(model: str, usage: Usage) -> float | None:
