@@ -21,7 +21,7 @@ import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/co
 import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
-import { portsFor, usePorts } from "../stores/ports";
+import { portsFor, provisionalPorts, usePorts } from "../stores/ports";
 import { useRun } from "../stores/run";
 import { useSave } from "../stores/save";
 import { useSelection } from "../stores/selection";
@@ -31,6 +31,7 @@ import { FomoNode, type FomoFlowNode } from "./FomoNode";
 
 const nodeTypes = { fomo: FomoNode };
 export const DRAG_MIME = "application/x-fomo-node-type";
+const FIT_OPTIONS = { maxZoom: 1, padding: 0.15 };
 
 type Size = { width: number; height: number };
 interface Cached {
@@ -54,21 +55,24 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const cache = useRef(new Map<string, Cached>());
   const sizes = useRef(new Map<string, Size>());
   const [, setMeasured] = useState(0);
+  // Fit only a pipeline that opens with nodes; on an empty canvas the first drop must stay put.
+  const [fitOnOpen] = useState(() => useGraph.getState().doc.nodes.length > 0);
 
+  const provisional = useMemo(() => provisionalPorts(doc.nodes, doc.edges, dynamic, byType), [doc.nodes, doc.edges, dynamic, byType]);
   const world = useMemo<ConnectionWorld>(() => {
     const index = new Map(doc.nodes.map((n) => [n.id, n]));
     return {
-      portsOf: (id) => portsFor(index.get(id), dynamic, byType),
+      portsOf: (id) => provisional[id] ?? portsFor(index.get(id), dynamic, byType),
       mapOf: (id) => index.get(id)?.map ?? null,
       edges: doc.edges,
     };
-  }, [doc, dynamic, byType]);
+  }, [doc, dynamic, byType, provisional]);
 
   const selectedSet = useMemo(() => new Set(selNodes), [selNodes]);
   const nodes = useMemo(() => {
     const next = new Map<string, Cached>();
     const out = doc.nodes.map((gn) => {
-      const ports = portsFor(gn, dynamic, byType)!;
+      const ports = provisional[gn.id] ?? portsFor(gn, dynamic, byType)!;
       const selected = selectedSet.has(gn.id);
       const size = sizes.current.get(gn.id);
       const title = byType[gn.type]?.title ?? gn.type;
@@ -90,7 +94,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     });
     cache.current = next;
     return out;
-  }, [doc.nodes, dynamic, byType, selectedSet]);
+  }, [doc.nodes, dynamic, byType, selectedSet, provisional]);
 
   const edges = useMemo<Edge[]>(() => {
     const sel = new Set(selEdges);
@@ -182,13 +186,28 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   );
 
   const onConnectEnd = useCallback(
-    (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-      if (state.isValid !== false || !state.toNode || !state.toHandle || !state.fromNode || !state.fromHandle) return;
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid === true || !state.fromNode || !state.fromHandle) return;
+      // The handle it was dropped on: xyflow's own, or the element under the pointer.
+      let to: { nodeId: string; id: string | null; type: string } | null = state.toHandle
+        ? { nodeId: state.toHandle.nodeId, id: state.toHandle.id ?? null, type: state.toHandle.type }
+        : null;
+      if (!to) {
+        const p = "changedTouches" in event ? event.changedTouches[0] : event;
+        const el = p ? document.elementFromPoint(p.clientX, p.clientY)?.closest(".react-flow__handle") : null;
+        const nodeId = el?.getAttribute("data-nodeid");
+        if (!el || !nodeId) return;
+        to = { nodeId, id: el.getAttribute("data-handleid"), type: el.classList.contains("source") ? "source" : "target" };
+      }
+      if (to.type === state.fromHandle.type) {
+        toast(`Connect an output to an input, not two ${to.type === "source" ? "outputs" : "inputs"}.`, "error");
+        return;
+      }
       // Normalise to source → target whichever end the drag started from.
       const fromSource = state.fromHandle.type === "source";
       const c = fromSource
-        ? { source: state.fromNode.id, sourceHandle: state.fromHandle.id ?? null, target: state.toNode.id, targetHandle: state.toHandle.id ?? null }
-        : { source: state.toNode.id, sourceHandle: state.toHandle.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle.id ?? null };
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle.id ?? null, target: to.nodeId, targetHandle: to.id }
+        : { source: to.nodeId, sourceHandle: to.id, target: state.fromNode.id, targetHandle: state.fromHandle.id ?? null };
       const check = checkConnection(world, c);
       if (!check.ok) toast(check.reason, "error");
     },
@@ -238,7 +257,8 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={doc.nodes.length > 150}
-        fitView
+        fitView={fitOnOpen}
+        fitViewOptions={FIT_OPTIONS}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />

@@ -6,6 +6,21 @@ import { useGraph } from "../stores/graph";
 import { usePorts } from "../stores/ports";
 
 const DEBOUNCE_MS = 300;
+const MAX_IN_FLIGHT = 4;
+
+// A small limiter, so opening a pipeline with hundreds of templates does not flood the server.
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => waiting.push(r));
+  inFlight++;
+  try {
+    return await fn();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
 
 export function useDynamicPorts() {
   const doc = useGraph((s) => s.doc);
@@ -28,7 +43,8 @@ export function useDynamicPorts() {
         n.id,
         setTimeout(async () => {
           try {
-            const ports = await api.ports(n.type, n.version, n.config);
+            if (wanted.current.get(n.id) !== key) return;
+            const ports = await limited(() => api.ports(n.type, n.version, n.config));
             if (wanted.current.get(n.id) === key) usePorts.getState().setDynamic(n.id, key, ports);
           } catch {
             // Invalid config (a template mid-edit): keep the last good ports.

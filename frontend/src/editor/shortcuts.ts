@@ -65,9 +65,9 @@ export function useShortcuts(opts: { onHelp(): void; onRun(): void; onEscape(): 
         opts.onHelp();
       } else if (!mod && k === "l" && !g.readOnly) {
         autoLayout();
-        setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+        setTimeout(() => void flow.fitView({ duration: 200, maxZoom: 1, padding: 0.15 }), 50);
       } else if (!mod && k === "f") {
-        void flow.fitView({ duration: 200 });
+        void flow.fitView({ duration: 200, maxZoom: 1, padding: 0.15 });
       } else if (!mod && (e.key === "+" || e.key === "=")) {
         void flow.zoomIn();
       } else if (!mod && (e.key === "-" || e.key === "_")) {

@@ -90,7 +90,7 @@ function kindOf(name: string, s: JsonSchema): FieldKind {
   if (t === "array") return "list";
   if (t === "string") {
     if (TEMPLATE_NAMES.test(name)) return "template";
-    if (LONG_NAMES.test(name) || (s.maxLength ?? 0) > 200) return "textarea";
+    if (LONG_NAMES.test(name) || (s.maxLength ?? 0) > 2000) return "textarea";
     return "text";
   }
   return "json";

@@ -36,6 +36,9 @@ export default function EditorPage({ pipelineId }: { pipelineId: string }) {
         useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
         useSave.getState().load(p.revision);
         setPipeline(p);
+        // A reload mid-run resumes the live view of the run named in the URL hash.
+        const m = /run=([^&]+)/.exec(location.hash);
+        if (m) useRun.getState().watch(decodeURIComponent(m[1]));
         // Paint the current validation errors at once.
         api.validate(p.id, p.graph).then((r) => useSave.getState().setErrors(r.errors ?? []), () => undefined);
       },
@@ -84,6 +87,15 @@ function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
   const flow = useReactFlow();
   useDynamicPorts();
 
+  // Keep the watched run in the URL, so reloading the page continues its live view.
+  useEffect(() => {
+    const want = runId ? `#run=${encodeURIComponent(runId)}` : "";
+    if (location.hash !== want) history.replaceState(null, "", `${location.pathname}${location.search}${want}`);
+  }, [runId]);
+  useEffect(() => {
+    if (runId) setTab((t) => (t === "settings" ? "run" : t));
+  }, [runId]);
+
   const shortcutOpts = useMemo(
     () => ({
       onHelp: () => setHelp(true),
@@ -120,7 +132,7 @@ function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
 
   return (
     <div className="editor">
-      <Toolbar pipeline={pipeline} onHelp={() => setHelp(true)} onRun={() => setTab("run")} onFit={() => void flow.fitView({ duration: 200 })} />
+      <Toolbar pipeline={pipeline} onHelp={() => setHelp(true)} onRun={() => setTab("run")} onFit={() => void flow.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })} />
       <div className="editor-body">
         <Palette />
         <Canvas onNodeOpen={() => setTab(runId ? "inspect" : "settings")} />

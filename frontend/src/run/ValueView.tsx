@@ -1,7 +1,7 @@
 /** A value from a run: text or a JSON tree, truncated with "show all". */
 import { useState } from "react";
 
-const LIMIT = 1200;
+const LIMIT = 500;
 
 export function ValueView({ value, label }: { value: unknown; label?: string }) {
   const [all, setAll] = useState(false);
