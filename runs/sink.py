@@ -39,8 +39,9 @@ def _dt(ts: float) -> datetime:
 
 class DjangoSink:
     def __init__(self, run_id: int, *, next_seq: int, known_nodes: dict[tuple[str, int], NodeRun],
-                 lease_owner: str):
+                 lease_owner: str, started_at: datetime | None = None):
         self.run_id = run_id
+        self.started_at = started_at
         self.next_seq = next_seq
         self.lease_owner = lease_owner
         self._nodes = known_nodes
@@ -144,10 +145,10 @@ class DjangoSink:
                 old = [touched[k] for k in touched if k not in created]
                 if new:
                     NodeRun.objects.bulk_create(new)
-                if old:
-                    NodeRun.objects.bulk_update(old, NODE_FIELDS)
+                for record in old:  # a few rows per batch: plain UPDATEs beat bulk_update's CASE
+                    NodeRun.objects.filter(pk=record.pk).update(**{f: getattr(record, f) for f in NODE_FIELDS})
                 if finished is not None:
-                    _finish_run(self.run_id, finished)
+                    _finish_run(self.run_id, finished, self.started_at)
         except IntegrityError as exc:
             for key in created:
                 self._nodes.pop(key, None)
@@ -199,12 +200,11 @@ def _apply(record: NodeRun, ev: Event) -> None:
         record.finished_at = _dt(ev.ts)
 
 
-def _finish_run(run_id: int, ev: Event) -> None:
+def _finish_run(run_id: int, ev: Event, started_at: datetime | None) -> None:
     p = ev.payload
     usage = p.get("usage") or {}
     finished_at = _dt(ev.ts)
-    run = Run.objects.only("started_at").get(pk=run_id)
-    duration = (finished_at - run.started_at).total_seconds() * 1000 if run.started_at else p.get("duration_ms")
+    duration = (finished_at - started_at).total_seconds() * 1000 if started_at else p.get("duration_ms")
     Run.objects.filter(pk=run_id).update(
         status=p.get("status", "failed"),
         outputs=(ev.data or {}).get("outputs", p.get("outputs_preview")),

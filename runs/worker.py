@@ -15,7 +15,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from builder.graph import validate
@@ -47,8 +48,12 @@ def execute(run_id: int) -> None:
     if run.attempt > int(_knobs()["MAX_RUN_ATTEMPTS"]):
         fail_exhausted(run.pk, run.attempt - 1)
         return
-    known = {(n.node_id, n.item): n for n in NodeRun.objects.filter(run_id=run.pk)}
-    next_seq = (RunEvent.objects.filter(run_id=run.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
+    if run.attempt == 1:  # a first attempt has no records yet: skip two queries on the hot path
+        known: dict[tuple[str, int], NodeRun] = {}
+        next_seq = 1
+    else:
+        known = {(n.node_id, n.item): n for n in NodeRun.objects.filter(run_id=run.pk)}
+        next_seq = (RunEvent.objects.filter(run_id=run.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
     workspace_id = run.pipeline.workspace_id
     try:
         run_coroutine(_execute(run, token, known, next_seq, workspace_id))
@@ -62,17 +67,16 @@ def claim(run_id: int, token: str) -> Run | None:
     expired = Q(status=RunStatus.RUNNING) & (Q(lease_expires_at__lt=now) | Q(lease_owner=REQUEUED))
     claimed = Run.objects.filter(Q(status=RunStatus.QUEUED) | expired, pk=run_id).update(
         status=RunStatus.RUNNING, lease_owner=token, lease_expires_at=now + lease,
-        attempt=F("attempt") + 1,
+        attempt=F("attempt") + 1, started_at=Coalesce("started_at", Value(now)),
     )
     if claimed != 1:
         return None
-    Run.objects.filter(pk=run_id, started_at__isnull=True).update(started_at=now)
     return Run.objects.select_related("pipeline").get(pk=run_id)
 
 
 async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRun], next_seq: int,
                    workspace_id: int) -> None:
-    sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token)
+    sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token, started_at=run.started_at)
     plan, errors = validate(run.graph)
     if plan is None:
         sink.emit(Event("run.finished", payload={
