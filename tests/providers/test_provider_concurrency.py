@@ -37,7 +37,7 @@ async def test_two_clients_of_one_provider_share_the_limit(make_chat, llm_stub):
 
 @pytest.mark.asyncio
 async def test_without_a_limit_calls_overlap_freely(make_chat, llm_stub):
-    llm_stub.token_delay_s = 0.02
+    llm_stub.token_delay_s = 0.05
     chat = make_chat("openai")
 
     await asyncio.gather(*(chat.complete(MESSAGES, ChatParams(model="m")) for _ in range(6)))

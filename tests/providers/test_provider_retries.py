@@ -43,7 +43,7 @@ async def test_a_retry_after_beyond_the_cap_fails_at_once(name, make_chat, llm_s
     with pytest.raises(ProviderError) as caught:
         await make_chat(name, retry_after_cap_s=30).complete(MESSAGES, ChatParams(model="m"))
 
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # far from the 120 s asked for
     assert len(llm_stub.requests) == 1
     assert "asked to wait 120 s" in caught.value.message and "over the cap" in caught.value.message
     assert caught.value.kind == "rate_limit" and not caught.value.retryable
@@ -85,7 +85,7 @@ async def test_a_hung_server_times_out(name, stream, make_chat, llm_stub):
                                                        (lambda _: None) if stream else None)
 
     assert caught.value.kind == "timeout" and caught.value.retryable
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 4.0  # the server would have hung for 5 s
 
 
 @pytest.mark.asyncio
