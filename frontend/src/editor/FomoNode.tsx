@@ -28,6 +28,8 @@ function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
   const watching = useRun((s) => s.runId !== null);
   const errors = useSave((s) => s.byNode[id]);
   const state = live?.state ?? (watching ? "pending" : null);
+  // A mapped node streams per item: show the item that spoke last.
+  const streamed = live ? (live.lastItem !== null ? live.itemStates[live.lastItem]?.tokens : live.tokens) || "" : "";
   const itemsDone = live?.items ? Object.values(live.itemStates).filter((i) => i.state === "succeeded").length : 0;
 
   return (
@@ -86,9 +88,9 @@ function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
           {live.usage?.total_tokens ? <span>{live.usage.total_tokens} tok</span> : null}
         </div>
       )}
-      {live?.tokens && (
-        <div className="fnode-tokens" data-testid="node-tokens" aria-live="off">
-          {live.tokens.length > 400 ? "…" + live.tokens.slice(-400) : live.tokens}
+      {streamed && (
+        <div className="fnode-tokens" data-testid="node-tokens" aria-live="off" title={live?.lastItem !== null && live?.lastItem !== undefined ? `Item ${live.lastItem}` : undefined}>
+          {streamed.length > 400 ? "…" + streamed.slice(-400) : streamed}
         </div>
       )}
       {live?.state === "failed" && live.error && (

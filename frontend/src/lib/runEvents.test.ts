@@ -81,6 +81,21 @@ describe("run event reducer", () => {
     expect(s.nodes.m.itemStates[1]).toMatchObject({ state: "failed", error: { kind: "timeout" } });
   });
 
+  it("keeps each map item's tokens apart", () => {
+    const s = applyEvents(initRun(), [
+      ev(1, "node.started", "m", { attempt: 1, items: 2 }),
+      ev(2, "node.started", "m", { attempt: 1 }, 0),
+      ev(3, "node.started", "m", { attempt: 1 }, 1),
+      ev(4, "node.token", "m", { text: "a1 ", attempt: 1 }, 0),
+      ev(5, "node.token", "m", { text: "b1 ", attempt: 1 }, 1),
+      ev(6, "node.token", "m", { text: "a2", attempt: 1 }, 0),
+    ]);
+    expect(s.nodes.m.itemStates[0].tokens).toBe("a1 a2");
+    expect(s.nodes.m.itemStates[1].tokens).toBe("b1 ");
+    expect(s.nodes.m.lastItem).toBe(0);
+    expect(s.nodes.m.tokens).toBe("");
+  });
+
   it("marks running nodes cancelled when the run is cancelled", () => {
     const s = applyEvents(initRun(), [ev(1, "node.started", "a", { attempt: 1 }), ev(2, "run.finished", null, { status: "cancelled" })]);
     expect(s.status).toBe("cancelled");

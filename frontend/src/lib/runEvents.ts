@@ -8,6 +8,7 @@ import type { NodeErrorInfo, NodeState, RunEvent, RunStatus, Usage } from "../ap
 export interface ItemLive {
   state: NodeState;
   attempt: number;
+  tokens: string;
   error: NodeErrorInfo | null;
   durationMs: number | null;
 }
@@ -21,6 +22,8 @@ export interface NodeLive {
   durationMs: number | null;
   items: number | null;
   itemStates: Record<number, ItemLive>;
+  /** The map item that streamed last (its tokens are the ones worth showing). */
+  lastItem: number | null;
   error: NodeErrorInfo | null;
   willRetry: boolean;
   reason: string | null;
@@ -73,6 +76,7 @@ export function blankNode(): NodeLive {
     durationMs: null,
     items: null,
     itemStates: {},
+    lastItem: null,
     error: null,
     willRetry: false,
     reason: null,
@@ -86,24 +90,28 @@ export const tsSeconds = (ts: number | string): number => (typeof ts === "number
 
 function applyItem(n: NodeLive, e: RunEvent): NodeLive {
   const idx = e.item as number;
-  const prev: ItemLive = n.itemStates[idx] ?? { state: "pending", attempt: 0, error: null, durationMs: null };
+  const prev: ItemLive = n.itemStates[idx] ?? { state: "pending", attempt: 0, tokens: "", error: null, durationMs: null };
   const p = e.payload ?? {};
   let next: ItemLive = prev;
   switch (e.type) {
     case "node.started":
-      next = { ...prev, state: "running", attempt: p.attempt ?? prev.attempt + 1, error: null };
+      next = { ...prev, state: "running", attempt: p.attempt ?? prev.attempt + 1, error: null, tokens: "" };
       break;
     case "node.finished":
       next = { ...prev, state: "succeeded", durationMs: p.duration_ms ?? null };
       break;
     case "node.failed":
-      next = { ...prev, state: p.will_retry ? "running" : "failed", error: p.error ?? null, durationMs: p.duration_ms ?? null };
+      next = { ...prev, state: p.will_retry ? "running" : "failed", error: p.error ?? null, durationMs: p.duration_ms ?? null, tokens: p.will_retry ? "" : prev.tokens };
       break;
     case "node.skipped":
       next = { ...prev, state: (p.state as NodeState) ?? "skipped" };
       break;
-    case "node.token":
-      return n;
+    case "node.token": {
+      // Tokens of an item's superseded attempt are dropped.
+      if ((p.attempt ?? prev.attempt) < prev.attempt) return n;
+      next = { ...prev, tokens: prev.tokens + (p.text ?? "") };
+      return { ...n, lastItem: idx, itemStates: { ...n.itemStates, [idx]: next } };
+    }
     default:
       return n;
   }
@@ -113,14 +121,7 @@ function applyItem(n: NodeLive, e: RunEvent): NodeLive {
 function applyNode(n: NodeLive, e: RunEvent): NodeLive {
   const p = e.payload ?? {};
   const ts = tsSeconds(e.ts);
-  if (e.item !== null && e.item !== undefined) {
-    // Per-item tokens still stream into the node's text, tagged by attempt.
-    if (e.type === "node.token") {
-      if ((p.attempt ?? n.attempt) < n.attempt) return n;
-      return { ...n, tokens: n.tokens + (p.text ?? "") };
-    }
-    return applyItem(n, e);
-  }
+  if (e.item !== null && e.item !== undefined) return applyItem(n, e);
   switch (e.type) {
     case "node.started": {
       const attempt = p.attempt ?? n.attempt + 1;
