@@ -9,7 +9,7 @@ Inputs are grouped by length and each batch is padded to its longest input (not 
 256), then the token vectors are
 mean-pooled under the attention mask and L2-normalised, as sentence-transformers does.
 Inference runs in a worker thread so the event loop stays free; the model loads once per
-process, on first use.
+process, on first use. ``FOMO_LOCAL_EMBED_THREADS`` caps onnxruntime's threads (default: all cores).
 """
 from __future__ import annotations
 
@@ -82,6 +82,8 @@ def load_model() -> _Model:
             tokenizer.no_padding()  # tokenizer.json pads to a fixed 128; embed_sync pads per batch
             options = ort.SessionOptions()
             options.log_severity_level = 3
+            # 0 lets onnxruntime use every core; a busy worker may prefer fewer.
+            options.intra_op_num_threads = int(os.environ.get("FOMO_LOCAL_EMBED_THREADS", "0"))
             session = ort.InferenceSession(str(onnx_path), sess_options=options,
                                            providers=["CPUExecutionProvider"])
             _model = _Model(session, tokenizer, frozenset(i.name for i in session.get_inputs()))
