@@ -86,6 +86,10 @@ function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
   const runId = useRun((s) => s.runId);
   const flow = useReactFlow();
   useDynamicPorts();
+  // A handle for browser tests and the canvas benchmark (bench/canvas_bench.py).
+  useEffect(() => {
+    (window as unknown as { __fomoFlow?: unknown }).__fomoFlow = flow;
+  }, [flow]);
 
   // Keep the watched run in the URL, so reloading the page continues its live view.
   useEffect(() => {
