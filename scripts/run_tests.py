@@ -32,11 +32,16 @@ def main() -> int:
             redis_proc = launcher.start_redis(port, tmp / "redis")
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
         extra = sys.argv[1:]
-        code = pytest(["-q", *extra], env)
-        if code == 0 and not extra and launcher.port_open("127.0.0.1", 5432):
+        if extra:
+            return pytest(["-q", *extra], env)
+        # The browser tests run in a session of their own: Playwright's sync API keeps an event
+        # loop running in the main thread for the whole session, which asyncio tests cannot share.
+        code = pytest(["-q", "--ignore=tests/e2e"], env)
+        code = pytest(["-q", "tests/e2e"], env) or code
+        if code == 0 and launcher.port_open("127.0.0.1", 5432):
             print("\n== again on PostgreSQL (127.0.0.1:5432) ==")
             pg = dict(env, DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres", FOMO_TEST_PG="1")
-            code = pytest(["-q", "-m", "postgres"], pg)
+            code = pytest(["-q", "-m", "postgres", "--ignore=tests/e2e"], pg)
         return code
     finally:
         launcher.stop(redis_proc)
