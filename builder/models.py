@@ -125,3 +125,5 @@ class PipelineVersion(models.Model):
         if self.pk is not None:
             raise ValueError("pipeline versions are immutable")
         super().save(*args, **kwargs)
+
+from builder.credentials import Credential  # noqa: E402,F401

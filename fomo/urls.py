@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from builder import api as b
+from builder import api_credentials as bc
 from builder import views
 from fomo.health import healthz
 from runs import api as r
@@ -23,6 +24,8 @@ api = [
     path("runs/<int:pk>", r.RunDetail.as_view()),
     path("runs/<int:pk>/events", r.RunEvents.as_view()),
     path("runs/<int:pk>/cancel", r.RunCancel.as_view()),
+    path("workspaces/<int:workspace_id>/credentials", bc.WorkspaceCredentials.as_view()),
+    path("credentials/<int:pk>", bc.CredentialDetail.as_view()),
 ]
 
 urlpatterns = [

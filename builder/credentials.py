@@ -1,0 +1,231 @@
+"""Stored provider credentials: encrypted at rest, write-only, resolved inside the worker.
+
+A :class:`Credential` belongs to one workspace. Its secret is a Fernet token made with the
+first of the encryption keys (``FOMO_ENCRYPTION_KEYS``, comma-separated, newest first; else
+``<FOMO_DATA_DIR>/encryption_keys``, generated with mode 0600 on first use). Every key in the
+list decrypts, so rotation is: put a new key first, then ``manage.py rotate_encryption_key``
+re-encrypts every secret with it.
+
+Only :func:`resolve_credential` (run time, in the worker) ever decrypts; API responses carry
+the masked ``hint`` and nothing else derived from the secret.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import close_old_connections, models
+from django.utils import timezone
+
+from builder.models import Workspace
+from builder.providers.base import ProviderError
+from builder.providers.registry import PROVIDERS
+
+KEY_FILE_NAME = "encryption_keys"
+
+# ---------------------------------------------------------------- keys
+
+
+class EncryptionKeyError(Exception):
+    """The encryption keys are missing or malformed."""
+
+
+_keys_lock = threading.Lock()
+_keys_cache: tuple[tuple[Any, ...], list[bytes]] | None = None  # (source stamp, keys)
+
+
+def key_file() -> Path:
+    return Path(settings.DATA_DIR) / KEY_FILE_NAME
+
+
+def _parse_keys(text: str) -> list[bytes]:
+    keys = [k.strip().encode() for k in text.replace("\n", ",").split(",") if k.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise EncryptionKeyError("an encryption key is not a valid Fernet key (32 url-safe base64 bytes)") from exc
+    return keys
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a fresh key to ``path`` unless it exists: written to a 0600 temp file first, then
+    linked into place, so concurrent processes agree on one key and never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-")
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, Fernet.generate_key() + b"\n")
+        os.fsync(fd)
+        os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+    finally:
+        os.unlink(tmp)
+
+
+def keys() -> list[bytes]:
+    """The encryption keys, newest (the one that encrypts) first."""
+    global _keys_cache
+    env = os.environ.get("FOMO_ENCRYPTION_KEYS", "").strip()
+    with _keys_lock:
+        if env:
+            stamp: tuple[Any, ...] = ("env", env)
+            if _keys_cache is None or _keys_cache[0] != stamp:
+                _keys_cache = (stamp, _parse_keys(env))
+            return _keys_cache[1]
+        path = key_file()
+        if not path.exists():
+            _create_key_file(path)
+        st = path.stat()
+        stamp = ("file", str(path), st.st_mtime_ns, st.st_size)
+        if _keys_cache is None or _keys_cache[0] != stamp:
+            parsed = _parse_keys(path.read_text())
+            if not parsed:
+                raise EncryptionKeyError(f"{path} holds no encryption key")
+            _keys_cache = (stamp, parsed)
+        return _keys_cache[1]
+
+
+def fernet() -> MultiFernet:
+    return MultiFernet([Fernet(k) for k in keys()])
+
+
+def add_key_to_file() -> Path:
+    """Put a new key first in the data directory's key file (older keys stay, to decrypt)."""
+    path = key_file()
+    old = path.read_text() if path.exists() else ""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".keys-")
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        fh.write(Fernet.generate_key() + b"\n" + old.encode())
+    os.replace(tmp, path)
+    return path
+
+
+def encrypt(secret: str) -> str:
+    return fernet().encrypt(secret.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise EncryptionKeyError("a stored secret cannot be decrypted with the configured keys") from None
+
+
+def mask(secret: str) -> str:
+    """``sk-…abcd``: the prefix up to the first dash (short keys show less), then the last four."""
+    secret = secret.strip()
+    if len(secret) < 12:
+        return "…" + secret[-2:] if len(secret) >= 8 else "…"
+    head = secret.split("-", 1)[0] + "-" if "-" in secret[:8] else ""
+    return f"{head}…{secret[-4:]}"
+
+
+# ---------------------------------------------------------------- the model
+
+
+class Credential(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="credentials")
+    provider = models.CharField(max_length=40, choices=[(p.name, p.title) for p in PROVIDERS.values()])
+    name = models.CharField(max_length=120)
+    secret_encrypted = models.TextField()
+    hint = models.CharField(max_length=40, blank=True, default="")
+    base_url = models.CharField(max_length=2000, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "builder"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="one_credential_name_per_ws")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider}, {self.hint})"
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_encrypted = encrypt(secret)
+        self.hint = mask(secret)
+
+    def secret(self) -> str:
+        return decrypt(self.secret_encrypted)
+
+
+def rotate_all() -> int:
+    """Re-encrypt every stored secret with the newest key; returns how many were rewritten."""
+    multi = fernet()
+    count = 0
+    for pk, token in Credential.objects.values_list("pk", "secret_encrypted").iterator():
+        Credential.objects.filter(pk=pk, secret_encrypted=token).update(
+            secret_encrypted=multi.rotate(token.encode()).decode())
+        count += 1
+    return count
+
+
+# ---------------------------------------------------------------- run time
+
+_lookup_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fomo-cred")
+_SAME_PROTOCOL = {"openai": "openai", "openai_compatible": "openai"}
+
+
+def _not_found() -> ProviderError:
+    return ProviderError("credential not found in this workspace", kind="auth", retryable=False)
+
+
+def _lookup(workspace_id: int, credential_id: str, provider: str) -> tuple[str, str]:
+    try:
+        pk = int(str(credential_id).strip())
+    except ValueError:
+        raise _not_found() from None
+    row = Credential.objects.filter(pk=pk, workspace_id=workspace_id).values_list(
+        "provider", "secret_encrypted", "base_url").first()
+    if row is None:
+        raise _not_found()
+    cred_provider, token, base_url = row
+    if _SAME_PROTOCOL.get(cred_provider, cred_provider) != _SAME_PROTOCOL.get(provider, provider):
+        raise ProviderError(f"this credential is for {cred_provider}, not {provider}", kind="auth", retryable=False)
+    try:
+        return decrypt(token), base_url
+    except EncryptionKeyError as exc:
+        raise ProviderError(f"credential cannot be used: {exc}", kind="auth", retryable=False) from None
+
+
+def _lookup_in_pool(workspace_id: int, credential_id: str, provider: str) -> tuple[str, str]:
+    try:
+        return _lookup(workspace_id, credential_id, provider)
+    finally:
+        close_old_connections()  # this thread's own connection; never the caller's
+
+
+def resolve_credential(workspace_id: int, credential_id: str, provider: str,
+                       base_url: str | None) -> tuple[str, str | None]:
+    """(api key, base url) for a node's credential reference, checked against the run's workspace.
+
+    The credential's own base URL wins over the node's: a key stored for one server is never
+    sent to another. Raises :class:`ProviderError` (kind ``auth``) when the credential is not in
+    this workspace, is for another provider, or cannot be decrypted. Safe to call from the
+    worker's event loop thread: the query runs on a thread of its own.
+    """
+    try:
+        import asyncio
+
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    if in_loop:
+        key, stored_url = _lookup_pool.submit(_lookup_in_pool, workspace_id, credential_id, provider).result()
+    else:
+        key, stored_url = _lookup(workspace_id, credential_id, provider)
+    return key, (stored_url or base_url or None)
