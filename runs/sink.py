@@ -61,7 +61,8 @@ class DjangoSink:
         if event.type == "node.token" and buf:
             last = buf[-1]
             if (last.type == "node.token" and last.node_id == event.node_id and last.item == event.item
-                    and last.payload.get("attempt") == event.payload.get("attempt")):
+                    and last.payload.get("attempt") == event.payload.get("attempt")
+                    and not event.payload.get("void") and not last.payload.get("void")):
                 last.payload["text"] += event.payload.get("text", "")
                 return
         buf.append(event)

@@ -130,6 +130,10 @@ class NodeContext(Protocol):
     def token(self, text: str) -> None:
         """Stream a delta of generated text (batched into ``node.token`` events)."""
 
+    def void_tokens(self) -> None:
+        """Discard the tokens streamed so far in this attempt (a provider-level retry
+        restarts the stream); watchers get a ``node.token`` event with ``void: true``."""
+
     def usage(
         self,
         *,

@@ -82,7 +82,8 @@ class LlmChatNode(Node):
             params.extra["latency_ms"] = config.latency_ms
         try:
             client = ctx.services.chat(config.provider, config.credential, config.base_url)
-            result = await client.complete(messages, params, on_token=ctx.token)
+            result = await client.complete(messages, params, on_token=ctx.token,
+                                           on_retry=lambda _attempt, _err: ctx.void_tokens())
         except ProviderError as exc:
             raise NodeError(exc.message, kind=exc.kind, retryable=exc.retryable) from exc
         cost = pricing.cost(result.model or config.model, result.usage)

@@ -68,7 +68,11 @@ class ChatProvider(Protocol):
     name: str
 
     async def complete(self, messages: list[dict[str, str]], params: ChatParams,
-                       on_token: OnToken | None = None) -> ChatResult: ...
+                       on_token: OnToken | None = None, *,
+                       on_retry: Callable[[int, Exception], None] | None = None) -> ChatResult:
+        """``on_retry(attempt, error)`` is called before a failed attempt is retried; the
+        tokens it streamed are void."""
+        ...
 
 
 class EmbeddingProvider(Protocol):

@@ -133,7 +133,7 @@ class FakeChat:
         self.opts = opts
 
     async def complete(self, messages: list[dict[str, str]], params: ChatParams,
-                       on_token: OnToken | None = None) -> ChatResult:
+                       on_token: OnToken | None = None, *, on_retry: Any = None) -> ChatResult:
         last_user = _last_user(messages)
         _log_call(params.model, last_user)
         _check_hooks(last_user)

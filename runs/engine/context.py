@@ -121,6 +121,19 @@ class ExecContext:
             # A trailing flush, so a stream that stalls still shows what it has.
             self._timer = self._loop.call_later(wait, self._emit_tokens)
 
+    def void_tokens(self) -> None:
+        if threading.get_ident() != self._thread:
+            self._loop.call_soon_threadsafe(self.void_tokens)
+            return
+        if self._closed:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._buffer.clear()
+        self._sink.emit(Event("node.token", self.node_id, self.item,
+                              {"text": "", "attempt": self.attempt, "void": True}))
+
     def usage(self, *, model: str, prompt_tokens: int, completion_tokens: int, cost: float | None) -> None:
         if threading.get_ident() != self._thread:
             self._loop.call_soon_threadsafe(lambda: self.usage(

@@ -38,7 +38,9 @@ class Event:
     Payload fields by type:
       run.started    {"attempt", "resumed": [node ids reused from an earlier attempt]}
       node.started   {"attempt", "items"?: n for a mapped node}
-      node.token     {"text", "attempt"}            (consecutive deltas may be coalesced)
+      node.token     {"text", "attempt", "void"?}   (consecutive deltas may be coalesced; ``void: true``
+                                                    discards the text streamed so far in that attempt:
+                                                    the provider retried the call)
       node.finished  {"attempt", "duration_ms", "outputs_preview", "usage"?, "cost"?}
       node.failed    {"attempt", "duration_ms", "error": {"kind", "message", "retryable", "field"},
                       "will_retry": bool}

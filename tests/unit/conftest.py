@@ -41,6 +41,9 @@ class FakeContext:
     def token(self, text: str) -> None:
         self.tokens.append(text)
 
+    def void_tokens(self) -> None:
+        self.tokens.clear()
+
     def usage(self, *, model: str, prompt_tokens: int, completion_tokens: int, cost: float | None) -> None:
         self.usages.append({"model": model, "prompt_tokens": prompt_tokens,
                             "completion_tokens": completion_tokens, "cost": cost})

@@ -32,7 +32,7 @@ def test_it_sends_the_system_message_then_messages_then_the_prompt():
     seen = {}
 
     class Recorder:
-        async def complete(self, messages, params, on_token=None):
+        async def complete(self, messages, params, on_token=None, on_retry=None):
             seen["messages"], seen["params"] = messages, params
             return ChatResult(text="ok", usage=Usage(1, 1), finish_reason="stop", model=params.model)
 
