@@ -36,6 +36,14 @@ class RunServices:
             self._clients[cache_key] = registry.make_chat(provider, api_key=api_key, base_url=url)
         return self._clients[cache_key]
 
+    def vectors(self) -> Any:
+        """The vector store bound to this run's workspace (nodes cannot name another's)."""
+        from django.conf import settings
+
+        from builder.vectors import VectorStore
+
+        return VectorStore(self.workspace_id, path=settings.DATA_DIR / "chroma")
+
     def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:

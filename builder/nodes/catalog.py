@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builder.nodes.base import Registry
+from builder.nodes.embed import EmbedNode
 from builder.nodes.input_node import InputNode
 from builder.nodes.json_extract import JsonExtractNode
 from builder.nodes.llm_chat import LlmChatNode
@@ -13,6 +14,9 @@ from builder.nodes.router import RouterNode
 from builder.nodes.text_constant import TextConstantNode
 from builder.nodes.text_join import TextJoinNode
 from builder.nodes.text_split import TextSplitNode
+from builder.nodes.vector_delete import VectorDeleteNode
+from builder.nodes.vector_query import VectorQueryNode
+from builder.nodes.vector_upsert import VectorUpsertNode
 
 registry = Registry()
 registry.register(InputNode)
@@ -25,3 +29,7 @@ registry.register(TextJoinNode)
 registry.register(RouterNode)
 registry.register(MergeNode)
 registry.register(JsonExtractNode)
+registry.register(EmbedNode)
+registry.register(VectorUpsertNode)
+registry.register(VectorQueryNode)
+registry.register(VectorDeleteNode)
