@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from builder import api as b
+from builder import api_collections as bv
 from builder import api_credentials as bc
 from builder import views
 from fomo.health import healthz
@@ -26,6 +27,8 @@ api = [
     path("runs/<int:pk>/cancel", r.RunCancel.as_view()),
     path("workspaces/<int:workspace_id>/credentials", bc.WorkspaceCredentials.as_view()),
     path("credentials/<int:pk>", bc.CredentialDetail.as_view()),
+    path("workspaces/<int:workspace_id>/collections", bv.CollectionList.as_view()),
+    path("workspaces/<int:workspace_id>/collections/<str:name>", bv.CollectionDetail.as_view()),
 ]
 
 urlpatterns = [

@@ -1,0 +1,69 @@
+"""REST for a workspace's vector collections: list with counts, peek at items, delete.
+
+Embedded Chroma belongs to one process: with several processes (web + workers), set
+``CHROMA_URL`` so that these views and the workers see the same store.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder.policy import Action, require
+from builder.vectors import VectorError, VectorStore
+from fomo.errors import DomainError
+
+MAX_PEEK = 200
+
+
+def store_for(workspace_id: int) -> VectorStore:
+    return VectorStore(workspace_id, path=settings.DATA_DIR / "chroma")
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise DomainError(f"{name} must be an integer", code="invalid") from None
+    if not low <= value <= high:
+        raise DomainError(f"{name} must be between {low} and {high}", code="invalid")
+    return value
+
+
+def _raise(exc: VectorError) -> None:
+    if exc.kind in ("not_found", "bad_name"):
+        raise Http404 from None
+    raise DomainError(exc.message, code=exc.kind) from None
+
+
+class CollectionList(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        require(request.user, workspace_id, Action.READ)
+        return Response(store_for(workspace_id).list())
+
+
+class CollectionDetail(APIView):
+    def get(self, request: Request, workspace_id: int, name: str) -> Response:
+        require(request.user, workspace_id, Action.READ)
+        limit = _int_param(request, "limit", 20, 1, MAX_PEEK)
+        offset = _int_param(request, "offset", 0, 0, 10**9)
+        store = store_for(workspace_id)
+        try:
+            count = store.count(name)
+            items = store.peek(name, limit=limit, offset=offset)
+        except VectorError as exc:
+            _raise(exc)
+        return Response({"name": name, "count": count, "limit": limit, "offset": offset, "items": items})
+
+    def delete(self, request: Request, workspace_id: int, name: str) -> Response:
+        require(request.user, workspace_id, Action.DELETE)
+        try:
+            store_for(workspace_id).drop(name)
+        except VectorError as exc:
+            _raise(exc)
+        return Response(status=204)
