@@ -11,6 +11,7 @@ the masked ``hint`` and nothing else derived from the secret.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -64,10 +65,8 @@ def _create_key_file(path: Path) -> None:
         os.write(fd, Fernet.generate_key() + b"\n")
         os.fsync(fd)
         os.close(fd)
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won the race; use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process won the race; use its key
     finally:
         os.unlink(tmp)
 
