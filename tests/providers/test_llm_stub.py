@@ -33,19 +33,23 @@ def test_a_fault_for_one_path_waits_for_a_request_to_that_path(llm_stub):
 
 
 def test_it_streams_sse_and_measures_overlap(llm_stub):
-    llm_stub.token_delay_s = 0.03
+    # Long enough streams that the three overlap even on a loaded machine.
+    llm_stub.token_delay_s = 0.05
     bodies: list[str] = []
+    ready = threading.Barrier(3)
 
     def call() -> None:
-        with httpx.Client(base_url=llm_stub.base_url) as http:
+        with httpx.Client(base_url=llm_stub.base_url, timeout=30) as http:
+            ready.wait(10)
             bodies.append(http.post("/v1/chat/completions", json={
-                "model": "m", "stream": True, "messages": [{"role": "user", "content": "a b"}]}).text)
+                "model": "m", "stream": True,
+                "messages": [{"role": "user", "content": " ".join("abcdefghijklmnopqrst")}]}).text)
 
     threads = [threading.Thread(target=call) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(10)
+        t.join(30)
 
     assert all(b.rstrip().endswith("data: [DONE]") for b in bodies) and len(bodies) == 3
     assert llm_stub.max_overlap("/v1/chat/completions") == 3
