@@ -39,6 +39,11 @@ class WorkspaceList(APIView):
         return Response([{"id": r["id"], "name": r["name"], "personal": r["personal"],
                           "role": r["membership__role"]} for r in rows])
 
+    def post(self, request: Request) -> Response:
+        from teams.api_workspaces import create_workspace
+
+        return create_workspace(request)
+
 
 _CATALOG: dict[str, Any] | None = None
 
@@ -146,6 +151,9 @@ class DraftView(APIView):
         data = body(s.DraftSave, request)
         validate_size(data["graph"])
         pipeline.save_draft(data["graph"], data["base_revision"], request.user)
+        from teams.activity import record
+
+        record(pipeline.workspace_id, request.user, "edited", "pipeline", pipeline.pk, f"edited “{pipeline.name}”")
         return Response({"revision": pipeline.revision, "updated_at": pipeline.updated_at.isoformat(),
                          "updated_by": pipeline.updated_by_name, "errors": graph_errors(pipeline.draft)})
 

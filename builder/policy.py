@@ -33,14 +33,24 @@ ALLOWED: dict[Action, frozenset[str]] = {
 }
 
 
+def token_scope(user: Any) -> int | None:
+    """The one workspace an API token limits this request to (set by teams.auth), if any."""
+    return getattr(user, "fomo_token_scope", None)
+
+
 def workspaces_of(user: Any) -> QuerySet[Workspace]:
     if not getattr(user, "is_authenticated", False):
         return Workspace.objects.none()
-    return Workspace.objects.filter(membership__user=user)
+    qs = Workspace.objects.filter(membership__user=user)
+    scope = token_scope(user)
+    return qs if scope is None else qs.filter(pk=scope)
 
 
 def role_in(user: Any, workspace_id: int) -> str | None:
     if not getattr(user, "is_authenticated", False):
+        return None
+    scope = token_scope(user)
+    if scope is not None and scope != workspace_id:
         return None
     return Membership.objects.filter(user=user, workspace_id=workspace_id).values_list("role", flat=True).first()
 
@@ -66,6 +76,18 @@ def pipeline_for(user: Any, pipeline_id: Any, action: Action = Action.READ) -> t
     except (Pipeline.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     return pipeline, require(user, pipeline.workspace_id, action)
+
+
+def member_group(workspace_id: int, user_id: int) -> str:
+    """The channel-layer group of one member's live streams in one workspace: removing the
+    member sends ``force.close`` there."""
+    return f"ws.{workspace_id}.user.{user_id}"
+
+
+def run_workspace(run_id: int) -> int | None:
+    from runs.models import Run
+
+    return Run.objects.filter(pk=run_id).values_list("pipeline__workspace_id", flat=True).first()
 
 
 def can_view_run(user: Any, run_id: int) -> bool:

@@ -8,6 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 PUBLIC_PREFIXES = ("/login/", "/signup/", "/healthz", "/static/")
+# Read-only share links: anyone holding a link's token. Exact, case-sensitive prefix; paths with
+# dot segments or empty segments are never treated as public.
+SHARE_PREFIX = "/api/share/"
 
 
 class LoginRequiredEverywhere:
@@ -20,13 +23,19 @@ class LoginRequiredEverywhere:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if request.user.is_authenticated or path.startswith(PUBLIC_PREFIXES) or self._has_token(request):
+        if (request.user.is_authenticated or path.startswith(PUBLIC_PREFIXES) or self._has_token(request)
+                or self._is_share(path)):
             return self.get_response(request)
         if path.startswith("/api/"):
             return JsonResponse(
                 {"error": {"code": "not_authenticated", "message": "Log in to use the API."}}, status=401
             )
         return redirect(f"{settings.LOGIN_URL}?next={path}")
+
+    @staticmethod
+    def _is_share(path: str) -> bool:
+        rest = path[len(SHARE_PREFIX):] if path.startswith(SHARE_PREFIX) else None
+        return bool(rest) and not any(seg in ("", ".", "..") for seg in rest.split("/"))
 
     @staticmethod
     def _has_token(request: HttpRequest) -> bool:

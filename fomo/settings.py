@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "channels",
     "builder",
     "runs",
+    "teams",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +148,12 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("FOMO_QUEUE", "fomo")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "teams.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["teams.auth.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -161,6 +169,22 @@ FOMO = {
     "RUN_CONCURRENCY": int(os.environ.get("FOMO_RUN_CONCURRENCY", "64")),
     "MAX_GRAPH_BYTES": 5 * 1024 * 1024,
     "MAX_INPUT_BYTES": 5 * 1024 * 1024,
+    # Requests per API token: "<n>/<s|min|hour|day>", a fixed window in Redis.
+    "TOKEN_RATE": os.environ.get("FOMO_TOKEN_RATE", "120/min"),
+    "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
+    "MAX_RUN_WAIT_SECONDS": 60,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "fomo API",
+    "DESCRIPTION": "Pipelines, versions, runs, teams and sharing. Authenticate with a session or "
+                   "`Authorization: Bearer fomo_<prefix>_<secret>` (personal API tokens).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "DISABLE_ERRORS_AND_WARNINGS": True,
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

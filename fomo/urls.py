@@ -8,6 +8,7 @@ from builder import api_credentials as bc
 from builder import views
 from fomo.health import healthz
 from runs import api as r
+from teams.urls import api as teams_api
 
 api = [
     path("workspaces", b.WorkspaceList.as_view()),
@@ -40,4 +41,5 @@ urlpatterns = [
     path("pipelines/<int:pk>/", views.editor_page, name="editor"),
     path("runs/<int:pk>/", views.run_page, name="run"),
     *[path(f"api/{p.pattern}", p.callback) for p in api],
+    *[path(f"api/{p.pattern}", p.callback) for p in teams_api],
 ]

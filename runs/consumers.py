@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from builder.policy import can_view_run
+from builder.policy import can_view_run, member_group, run_workspace
 from runs.models import RunEvent
 from runs.publish import run_group
 
@@ -25,6 +25,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
     run_id: int
     last_seq: int
     group: str | None = None
+    access_group: str | None = None  # closes this socket when the user loses access
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -33,7 +34,12 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
-        if not await database_sync_to_async(can_view_run)(user, self.run_id):
+        workspace_id = await database_sync_to_async(run_workspace)(self.run_id)
+        if workspace_id is not None:
+            # Joined before the access check, so a removal that races this connect still closes it.
+            self.access_group = member_group(workspace_id, user.pk)
+            await self.channel_layer.group_add(self.access_group, self.channel_name)
+        if workspace_id is None or not await database_sync_to_async(can_view_run)(user, self.run_id):
             await self.close(code=4404)
             return
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -47,8 +53,13 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         await self._catch_up()
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in (self.group, self.access_group):
+            if group:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def force_close(self, message: dict[str, Any]) -> None:
+        """The user was removed from the run's workspace: stop streaming at once."""
+        await self.close(code=4403)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Clients may ask to resume explicitly: {"type": "resume", "after": N}.

@@ -1,0 +1,170 @@
+"""REST for moving and copying pipelines, share links (and their public pages), export,
+import and version comparison."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpResponse
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder import serializers as bs
+from builder.api import body
+from builder.models import Workspace
+from builder.policy import Action, pipeline_for
+from fomo.errors import DomainError
+from runs import serializers as rs
+from runs.models import Run
+from teams import serializers as s
+from teams import sharing
+from teams.activity import record
+from teams.api_workspaces import workspace_for
+from teams.compare import compare
+from teams.models import ShareLink
+
+
+def _with_unbound(detail: dict[str, Any], unbound: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**detail, "unbound_credentials": unbound}
+
+
+class PipelineMove(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.DELETE)
+        target, role = workspace_for(request.user, body(s.PipelineTarget, request)["workspace"], Action.EDIT)
+        unbound = sharing.move_to(pipeline, target, request.user)
+        return Response(_with_unbound(bs.pipeline_detail(pipeline, role), unbound))
+
+
+class PipelineCopy(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.READ)
+        target, role = workspace_for(request.user, body(s.PipelineTarget, request)["workspace"], Action.EDIT)
+        copy, unbound = sharing.copy_to(pipeline, target, request.user, f"{pipeline.name} (copy)")
+        return Response(_with_unbound(bs.pipeline_detail(copy, role), unbound), status=201)
+
+
+class ShareLinks(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.EDIT)
+        rows = ShareLink.objects.filter(pipeline=pipeline).select_related("created_by").order_by("-created_at")
+        return Response([s.share_link_out(link) for link in rows])
+
+    def post(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.EDIT)
+        data = body(s.ShareLinkCreate, request)
+        link, raw = sharing.create_share_link(pipeline, data["include_runs"], data.get("expires_in_hours"),
+                                              request.user)
+        return Response({**s.share_link_out(link), "token": raw, "url": f"/api/share/{raw}"}, status=201)
+
+
+class ShareLinkDetail(APIView):
+    def delete(self, request: Request, pk: int, link_id: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.EDIT)
+        sharing.revoke_share_link(pipeline, link_id, request.user)
+        return Response(status=204)
+
+
+def _public_run(run: Run) -> dict[str, Any]:
+    return {**rs.run_summary(run), "started_by": None}
+
+
+class SharedPipeline(APIView):
+    """Anyone with the link: the pipeline's draft (credentials stripped) and, if the link
+    includes them, its runs."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, token: str) -> Response:
+        link = sharing.share_link_for(token)
+        p = link.pipeline
+        graph, _ = sharing.strip_credentials(p.draft)
+        out: dict[str, Any] = {
+            "pipeline": {"name": p.name, "description": p.description, "graph": graph,
+                         "updated_at": p.updated_at.isoformat(),
+                         "latest_version": p.versions.order_by("-number").values_list("number", flat=True).first()},
+            "include_runs": link.include_runs,
+            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+        }
+        if link.include_runs:
+            runs = p.runs.select_related("pipeline", "version")[:100]
+            out["runs"] = [_public_run(r) for r in runs]
+        return Response(out)
+
+
+class SharedRun(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, token: str, run_id: int) -> Response:
+        link = sharing.share_link_for(token)
+        if not link.include_runs:
+            raise Http404
+        run = Run.objects.select_related("pipeline", "version").filter(pk=run_id, pipeline=link.pipeline).first()
+        if run is None:
+            raise Http404
+        detail = rs.run_detail(run)
+        detail["graph"], _ = sharing.strip_credentials(detail["graph"])
+        detail["started_by"] = None
+        return Response(detail)
+
+
+class SharedDuplicate(APIView):
+    """A logged-in holder of the link copies the pipeline into a workspace they can edit."""
+
+    def post(self, request: Request, token: str) -> Response:
+        link = sharing.share_link_for(token)
+        data = body(s.ShareDuplicate, request)
+        ws_id = data.get("workspace") or Workspace.personal_of(request.user).pk
+        target, role = workspace_for(request.user, ws_id, Action.EDIT)
+        copy, unbound = sharing.copy_to(link.pipeline, target, request.user)
+        if target.pk == link.pipeline.workspace_id:
+            unbound = []
+        return Response(_with_unbound(bs.pipeline_detail(copy, role), unbound), status=201)
+
+
+class Export(APIView):
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        pipeline, _ = pipeline_for(request.user, pk, Action.READ)
+        with_versions = request.query_params.get("versions", "0").lower() in ("1", "true", "yes")
+        doc = sharing.export_doc(pipeline, with_versions)
+        record(pipeline.workspace_id, request.user, "exported", "pipeline", pipeline.pk,
+               f"exported “{pipeline.name}”" + (" with its versions" if with_versions else ""))
+        resp = HttpResponse(json.dumps(doc, indent=2, ensure_ascii=False), content_type="application/json")
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in pipeline.name)[:60] or "pipeline"
+        resp["Content-Disposition"] = f'attachment; filename="{safe}.fomo.json"'
+        return resp
+
+
+class Import(APIView):
+    def post(self, request: Request, workspace_id: int) -> Response:
+        ws, role = workspace_for(request.user, workspace_id, Action.EDIT)
+        limit = settings.FOMO["MAX_IMPORT_BYTES"]
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > limit:
+            raise sharing.InvalidImport(f"The file is {declared} bytes; imports are limited to {limit} bytes.",
+                                        code="too_large")
+        try:
+            raw = request.body
+        except RequestDataTooBig:
+            raise sharing.InvalidImport(f"Imports are limited to {limit} bytes.", code="too_large") from None
+        pipeline, unbound = sharing.import_doc(ws, sharing.parse_import(raw), request.user)
+        return Response(_with_unbound(bs.pipeline_detail(pipeline, role), unbound), status=201)
+
+
+class VersionCompare(APIView):
+    """``?a=<n|draft>&b=<n|draft>``: what ``b`` changes relative to ``a``."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.READ)
+        graphs = {}
+        for side in ("a", "b"):
+            raw = request.query_params.get(side, "")
+            if not raw:
+                raise DomainError(f"{side}: a version number or 'draft' is required.", code="invalid")
+            graphs[side] = pipeline.draft if raw == "draft" else sharing.version_graph(pipeline, raw)
+        return Response({"a": request.query_params["a"], "b": request.query_params["b"],
+                         **compare(graphs["a"], graphs["b"])})

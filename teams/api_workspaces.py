@@ -1,0 +1,114 @@
+"""REST for workspaces, members, invite links and the activity list."""
+from __future__ import annotations
+
+from django.http import Http404
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder.api import body
+from builder.models import Workspace
+from builder.policy import Action, require
+from teams import members
+from teams import serializers as s
+from teams.models import Activity, Invite
+
+
+def workspace_for(user: object, workspace_id: int, action: Action) -> tuple[Workspace, str]:
+    role = require(user, int(workspace_id), action)
+    try:
+        return Workspace.objects.get(pk=workspace_id), role
+    except Workspace.DoesNotExist:
+        raise Http404 from None
+
+
+def workspace_out(ws: Workspace, role: str) -> dict[str, object]:
+    return {"id": ws.pk, "name": ws.name, "personal": ws.personal, "role": role}
+
+
+def create_workspace(request: Request) -> Response:
+    """``POST /api/workspaces`` (mounted on builder's WorkspaceList)."""
+    data = body(s.WorkspaceCreate, request)
+    ws = members.create_workspace(request.user, data["name"])
+    return Response(workspace_out(ws, "owner"), status=201)
+
+
+class WorkspaceDetail(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        ws, role = workspace_for(request.user, workspace_id, Action.READ)
+        return Response({**workspace_out(ws, role), "members": members.members_of(ws)})
+
+    def patch(self, request: Request, workspace_id: int) -> Response:
+        ws, role = workspace_for(request.user, workspace_id, Action.ADMIN)
+        data = body(s.WorkspaceUpdate, request)
+        return Response(workspace_out(members.rename_workspace(ws, data["name"], request.user), role))
+
+
+class MemberList(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.READ)
+        return Response(members.members_of(ws))
+
+    def post(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        data = body(s.MemberAdd, request)
+        return Response(members.add_member(ws, data["username"], data["role"], request.user), status=201)
+
+
+class MemberDetail(APIView):
+    def patch(self, request: Request, workspace_id: int, user_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        data = body(s.MemberUpdate, request)
+        return Response(members.change_role(ws, user_id, data["role"], request.user))
+
+    def delete(self, request: Request, workspace_id: int, user_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        members.remove_member(ws, user_id, request.user)
+        return Response(status=204)
+
+
+class Leave(APIView):
+    def post(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.READ)
+        members.remove_member(ws, request.user.pk, request.user)
+        return Response(status=204)
+
+
+class InviteList(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        rows = Invite.objects.filter(workspace=ws).select_related("created_by").order_by("-created_at")
+        return Response([s.invite_out(i) for i in rows])
+
+    def post(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        data = body(s.InviteCreate, request)
+        invite, raw = members.create_invite(ws, data["role"], data["expires_in_hours"], request.user)
+        return Response({**s.invite_out(invite), "token": raw, "accept": "POST /api/invites/accept"}, status=201)
+
+
+class InviteDetail(APIView):
+    def delete(self, request: Request, workspace_id: int, invite_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
+        members.revoke_invite(ws, invite_id, request.user)
+        return Response(status=204)
+
+
+class InviteAccept(APIView):
+    def post(self, request: Request) -> Response:
+        data = body(s.InviteAccept, request)
+        ws, role = members.accept_invite(data["token"], request.user)
+        return Response(workspace_out(ws, role))
+
+
+class ActivityList(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        ws, _ = workspace_for(request.user, workspace_id, Action.READ)
+        try:
+            limit = max(1, min(500, int(request.query_params.get("limit", "100"))))
+        except ValueError:
+            limit = 100
+        rows = Activity.objects.filter(workspace=ws).select_related("actor")
+        if (before := request.query_params.get("before", "")).isdigit():
+            rows = rows.filter(pk__lt=int(before))
+        return Response([a.as_dict() for a in rows[:limit]])

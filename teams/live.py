@@ -1,0 +1,126 @@
+"""Following a run from a request: waiting for it to end (``?wait=``) and the SSE stream.
+
+Both subscribe to the run's channel-layer group first and then read the database, so nothing
+published in between is missed; the channel layer may drop messages, so both also re-read the
+database whenever they have heard nothing for a while. The database is the source of truth.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from builder.policy import member_group
+from runs.models import TERMINAL, Run, RunEvent
+from runs.publish import run_group
+
+log = logging.getLogger(__name__)
+
+PAGE = 500
+IDLE_CHECK_SECONDS = 2.0  # re-read the database after this long without a message
+KEEPALIVE_SECONDS = 15.0
+
+
+def _is_terminal(run_id: int) -> bool:
+    return Run.objects.filter(pk=run_id, status__in=TERMINAL).exists()
+
+
+def _events_after(run_id: int, after: int) -> list[dict[str, Any]]:
+    return [r.as_message() for r in RunEvent.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")[:PAGE]]
+
+
+async def _wait(run_id: int, timeout: float) -> bool:
+    layer = get_channel_layer()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    channel = await layer.new_channel() if layer else None
+    if layer and channel:
+        await layer.group_add(run_group(run_id), channel)
+    try:
+        while True:
+            if await database_sync_to_async(_is_terminal)(run_id):
+                return True
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            step = min(remaining, IDLE_CHECK_SECONDS)
+            if layer is None or channel is None:
+                await asyncio.sleep(min(step, 0.2))
+                continue
+            with contextlib.suppress(TimeoutError):  # then re-read the database
+                await asyncio.wait_for(layer.receive(channel), timeout=step)
+    finally:
+        if layer and channel:
+            with contextlib.suppress(Exception):  # the group entry expires on its own
+                await layer.group_discard(run_group(run_id), channel)
+
+
+def wait_for_run(run_id: int, timeout: float) -> bool:
+    """Block until the run is terminal or ``timeout`` seconds pass; whether it ended."""
+    if timeout <= 0:
+        return _is_terminal(run_id)
+    return async_to_sync(_wait)(run_id, timeout)
+
+
+def sse_frame(event: dict[str, Any]) -> bytes:
+    return f"id: {event['seq']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
+
+
+async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | None) -> AsyncIterator[bytes]:
+    """The run's events after ``after`` as server-sent events, each ``seq`` exactly once and
+    in order, ending after ``run.finished``. A member removed from the workspace meanwhile
+    gets an ``event: closed`` and the end of the stream."""
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    groups = [run_group(run_id)] + ([member_group(workspace_id, user_id)] if user_id is not None else [])
+    for group in groups:
+        await layer.group_add(group, channel)
+    last = after
+    loop = asyncio.get_running_loop()
+
+    async def catch_up() -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while True:
+            events = await database_sync_to_async(_events_after)(run_id, out[-1]["seq"] if out else last)
+            out.extend(events)
+            if len(events) < PAGE:
+                return out
+
+    try:
+        yield b"retry: 2000\n\n"
+        quiet_since = loop.time()
+        pending = await catch_up()
+        while True:
+            for e in pending:
+                yield sse_frame(e)
+                last = e["seq"]
+                if e["type"] == "run.finished":
+                    return
+            if pending:
+                quiet_since = loop.time()
+            elif loop.time() - quiet_since > KEEPALIVE_SECONDS:
+                yield b": keepalive\n\n"
+                quiet_since = loop.time()
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), timeout=IDLE_CHECK_SECONDS)
+            except TimeoutError:
+                message = None
+            if message is not None and message.get("type") == "force.close":
+                yield b'event: closed\ndata: {"reason":"access revoked"}\n\n'
+                return
+            fresh = [e for e in (message or {}).get("events", []) if e["seq"] > last]
+            if message is None or (fresh and fresh[0]["seq"] != last + 1):
+                pending = await catch_up()  # idle, or a message was dropped: read the database
+            else:
+                pending = fresh
+    finally:
+        for group in groups:
+            with contextlib.suppress(Exception):  # the group entry expires on its own
+                await layer.group_discard(group, channel)

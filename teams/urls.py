@@ -1,0 +1,38 @@
+"""The teams app's API routes, mounted under ``/api/`` by ``fomo.urls``; and the schema pages."""
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from teams import api_runs as r
+from teams import api_sharing as sh
+from teams import api_tokens as t
+from teams import api_workspaces as w
+
+api = [
+    path("tokens", t.TokenList.as_view()),
+    path("tokens/<int:pk>", t.TokenDetail.as_view()),
+    path("workspaces/<int:workspace_id>", w.WorkspaceDetail.as_view()),
+    path("workspaces/<int:workspace_id>/members", w.MemberList.as_view()),
+    path("workspaces/<int:workspace_id>/members/<int:user_id>", w.MemberDetail.as_view()),
+    path("workspaces/<int:workspace_id>/leave", w.Leave.as_view()),
+    path("workspaces/<int:workspace_id>/invites", w.InviteList.as_view()),
+    path("workspaces/<int:workspace_id>/invites/<int:invite_id>", w.InviteDetail.as_view()),
+    path("workspaces/<int:workspace_id>/activity", w.ActivityList.as_view()),
+    path("workspaces/<int:workspace_id>/import", sh.Import.as_view()),
+    path("invites/accept", w.InviteAccept.as_view()),
+    path("pipelines/<int:pk>/run", r.PipelineRun.as_view()),
+    path("pipelines/<int:pk>/move", sh.PipelineMove.as_view()),
+    path("pipelines/<int:pk>/copy", sh.PipelineCopy.as_view()),
+    path("pipelines/<int:pk>/export", sh.Export.as_view()),
+    path("pipelines/<int:pk>/versions/compare", sh.VersionCompare.as_view()),
+    path("pipelines/<int:pk>/share-links", sh.ShareLinks.as_view()),
+    path("pipelines/<int:pk>/share-links/<int:link_id>", sh.ShareLinkDetail.as_view()),
+    path("share/<str:token>", sh.SharedPipeline.as_view()),
+    path("share/<str:token>/runs/<int:run_id>", sh.SharedRun.as_view()),
+    path("share/<str:token>/duplicate", sh.SharedDuplicate.as_view()),
+    path("runs/<int:pk>/stream", r.RunStream.as_view()),
+    path("schema", SpectacularAPIView.as_view()),
+    path("docs", SpectacularRedocView.as_view(url="/api/schema")),
+    path("docs/swagger", SpectacularSwaggerView.as_view(url="/api/schema")),
+]
