@@ -8,6 +8,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Edge,
   type FinalConnectionState,
   type IsValidConnection,
@@ -38,7 +39,6 @@ interface Cached {
   gn: GraphNode;
   ports: NodePorts;
   selected: boolean;
-  size: Size | undefined;
   title: string;
   rf: FomoFlowNode;
 }
@@ -50,11 +50,17 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const selNodes = useSelection((s) => s.nodes);
   const selEdges = useSelection((s) => s.edges);
   const edgeErrors = useSave((s) => s.byEdge);
-  const liveNodes = useRun((s) => (s.runId ? s.live.nodes : null));
+  // Edges into running nodes are animated; a string key re-renders edges only when that set changes.
+  const activeKey = useRun((s) => {
+    if (!s.runId) return "";
+    return Object.entries(s.live.nodes).filter(([, n]) => n.state === "running").map(([id]) => id).sort().join(" ");
+  });
   const flow = useReactFlow();
+  // Zoomed far out, text is unreadable anyway: hide it (CSS only, no re-render of nodes), which
+  // keeps panning and opening a big pipeline cheap.
+  const far = useStore((s) => s.transform[2] < 0.45);
   const cache = useRef(new Map<string, Cached>());
   const sizes = useRef(new Map<string, Size>());
-  const [, setMeasured] = useState(0);
   // Fit only a pipeline that opens with nodes; on an empty canvas the first drop must stay put.
   const [fitOnOpen] = useState(() => useGraph.getState().doc.nodes.length > 0);
 
@@ -74,22 +80,24 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     const out = doc.nodes.map((gn) => {
       const ports = provisional[gn.id] ?? portsFor(gn, dynamic, byType)!;
       const selected = selectedSet.has(gn.id);
-      const size = sizes.current.get(gn.id);
       const title = byType[gn.type]?.title ?? gn.type;
       const prev = cache.current.get(gn.id);
-      if (prev && prev.gn === gn && prev.ports === ports && prev.selected === selected && prev.size === size && prev.title === title) {
+      // Unchanged nodes keep their object, so xyflow keeps their measured size and skips them.
+      if (prev && prev.gn === gn && prev.ports === ports && prev.selected === selected && prev.title === title) {
         next.set(gn.id, prev);
         return prev.rf;
       }
+      const size = sizes.current.get(gn.id);
+      const data = prev && prev.gn === gn && prev.ports === ports && prev.title === title ? prev.rf.data : { node: gn, ports, title, category: byType[gn.type]?.category ?? "" };
       const rf: FomoFlowNode = {
         id: gn.id,
         type: "fomo",
         position: gn.position,
-        data: { node: gn, ports, title, category: byType[gn.type]?.category ?? "" },
+        data,
         selected,
         ...(size ? { measured: size } : {}),
       };
-      next.set(gn.id, { gn, ports, selected, size, title, rf });
+      next.set(gn.id, { gn, ports, selected, title, rf });
       return rf;
     });
     cache.current = next;
@@ -98,9 +106,9 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
 
   const edges = useMemo<Edge[]>(() => {
     const sel = new Set(selEdges);
+    const running = new Set(activeKey ? activeKey.split(" ") : []);
     return doc.edges.map((e) => {
       const errs = edgeErrors[e.id];
-      const running = liveNodes?.[e.source]?.state === "succeeded" && liveNodes?.[e.target]?.state === "running";
       return {
         id: e.id,
         source: e.source,
@@ -108,20 +116,19 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         target: e.target,
         targetHandle: e.target_port,
         selected: sel.has(e.id),
-        animated: running,
+        animated: running.has(e.target),
         className: errs?.length ? "edge-error" : undefined,
         label: errs?.length ? errs.map((x) => x.message).join("; ") : undefined,
         ariaLabel: `Edge from ${e.source}.${e.source_port} to ${e.target}.${e.target_port}`,
       };
     });
-  }, [doc.edges, selEdges, edgeErrors, liveNodes]);
+  }, [doc.edges, selEdges, edgeErrors, activeKey]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FomoFlowNode>[]) => {
       const positions: Record<string, { x: number; y: number }> = {};
       let dragEnded = false;
       let sel: { add: string[]; remove: string[] } | null = null;
-      let measured = false;
       for (const c of changes) {
         if (c.type === "position") {
           if (c.position) positions[c.id] = c.position;
@@ -130,11 +137,8 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
           sel ??= { add: [], remove: [] };
           (c.selected ? sel.add : sel.remove).push(c.id);
         } else if (c.type === "dimensions" && c.dimensions) {
-          const prev = sizes.current.get(c.id);
-          if (!prev || prev.width !== c.dimensions.width || prev.height !== c.dimensions.height) {
-            sizes.current.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
-            measured = true;
-          }
+          // Remembered for when the node object is next rebuilt; xyflow keeps it meanwhile.
+          sizes.current.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
         }
       }
       if (Object.keys(positions).length && !readOnly) useGraph.getState().edit((d) => moveNodes(d, positions), "drag");
@@ -146,7 +150,6 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         sel.add.forEach((id) => cur.add(id));
         s.set([...cur], s.edges);
       }
-      if (measured) setMeasured((n) => n + 1);
     },
     [readOnly],
   );
@@ -231,7 +234,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   );
 
   return (
-    <div className="canvas" onDragOver={(e) => {
+    <div className={`canvas${far ? " lod-far" : ""}`} onDragOver={(e) => {
       if (e.dataTransfer.types.includes(DRAG_MIME)) {
         e.preventDefault();
         e.dataTransfer.dropEffect = "copy";
