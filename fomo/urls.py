@@ -5,6 +5,7 @@ from django.urls import path
 from builder import api as b
 from builder import api_collections as bv
 from builder import api_credentials as bc
+from builder import api_templates as bt
 from builder import views
 from fomo.health import healthz
 from runs import api as r
@@ -30,6 +31,8 @@ api = [
     path("credentials/<int:pk>", bc.CredentialDetail.as_view()),
     path("workspaces/<int:workspace_id>/collections", bv.CollectionList.as_view()),
     path("workspaces/<int:workspace_id>/collections/<str:name>", bv.CollectionDetail.as_view()),
+    path("templates", bt.TemplateList.as_view()),
+    path("templates/<slug:slug>", bt.TemplateCreate.as_view()),
 ]
 
 urlpatterns = [

@@ -1,0 +1,145 @@
+"""The template gallery: ready-made pipelines that run offline (fake chat model, local embeddings).
+
+A template is one or more pipelines created together ("Q&A over a document" has an ingest
+pipeline and a question pipeline sharing a collection). Sample texts written for the project
+live in ``builder/samples`` and become the inputs' defaults, so a new pipeline runs as is.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from builder import graph_doc
+from builder.graph_doc import GraphDoc
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+QA_COLLECTION = "qa-sample"
+
+
+@cache
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineTemplate:
+    name: str
+    description: str
+    build: Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    slug: str
+    title: str
+    description: str
+    pipelines: tuple[PipelineTemplate, ...]
+
+    def describe(self) -> dict[str, Any]:
+        return {"slug": self.slug, "title": self.title, "description": self.description,
+                "pipelines": [{"name": p.name, "description": p.description} for p in self.pipelines]}
+
+
+def _with_default(doc: dict[str, Any], node_id: str, default: Any) -> dict[str, Any]:
+    for node in doc["nodes"]:
+        if node["id"] == node_id:
+            node["config"]["default"] = default
+            node["config"]["required"] = False
+    return doc
+
+
+def transcript() -> dict[str, Any]:
+    return _with_default(graph_doc.transcript_summary(latency_ms=50, chunk_size=1000),
+                         "transcript", sample("meeting_transcript.txt"))
+
+
+def qa_ingest(collection: str = QA_COLLECTION) -> dict[str, Any]:
+    """document → split by tokens → local embeddings → upsert into the collection."""
+    g = GraphDoc()
+    g.node("document", "input", {"name": "document", "type": "text", "required": False,
+                                 "default": sample("textbook.txt"),
+                                 "description": "The text to ask questions about."}, x=0, y=0)
+    g.node("split", "text.split", {"mode": "tokens", "chunk_size": 200, "chunk_overlap": 30}, x=260)
+    g.node("embed", "embed", {"provider": "local", "input_type": "search_document"}, x=520)
+    g.node("upsert", "vector.upsert", {"collection": collection}, x=780)
+    g.node("stored", "output", {"name": "stored"}, x=1040)
+    g.edge("document", "value", "split", "text")
+    g.edge("split", "chunks", "embed", "texts")
+    g.edge("split", "chunks", "upsert", "texts")
+    g.edge("embed", "embeddings", "upsert", "embeddings")
+    g.edge("upsert", "count", "stored", "value")
+    return g.doc()
+
+
+QA_PROMPT = """Answer the question using only the context below. If the context does not contain the
+answer, say that you do not know.
+
+Context:
+{{ context }}
+
+Question: {{ question }}"""
+
+
+def qa_question(collection: str = QA_COLLECTION, k: int = 3) -> dict[str, Any]:
+    """question → local embedding (search_query) → k nearest chunks → prompt → model → answer."""
+    g = GraphDoc()
+    g.node("question", "input", {"name": "question", "type": "text", "required": False,
+                                 "default": "How do honey bees tell each other where flowers are?"}, x=0, y=120)
+    g.node("embed", "embed", {"provider": "local", "input_type": "search_query"}, x=260, y=0)
+    g.node("query", "vector.query", {"collection": collection, "k": k}, x=520, y=0)
+    g.node("prompt", "prompt.template", {"template": QA_PROMPT}, x=780, y=120)
+    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-large", "latency_ms": 50}, x=1040, y=120)
+    g.node("answer", "output", {"name": "answer"}, x=1300, y=60)
+    g.node("sources", "output", {"name": "sources"}, x=1300, y=240)
+    g.edge("question", "value", "embed", "text")
+    g.edge("embed", "embedding", "query", "embedding")
+    g.edge("query", "context", "prompt", "context")
+    g.edge("question", "value", "prompt", "question")
+    g.edge("prompt", "text", "llm", "prompt")
+    g.edge("llm", "text", "answer", "value")
+    g.edge("query", "documents", "sources", "value")
+    return g.doc()
+
+
+def tiers() -> dict[str, Any]:
+    return _with_default(graph_doc.route_by_tier(),
+                         "request", {"tier": "paid", "question": "How do I export my pipelines?"})
+
+
+def chat() -> dict[str, Any]:
+    g = GraphDoc()
+    g.node("message", "input", {"name": "message", "type": "text", "required": False,
+                                "default": "Write a haiku about pipelines."}, x=0)
+    g.node("prompt", "prompt.template", {"template": "You are a friendly, concise assistant.\n\n{{ message }}"},
+           x=260)
+    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30}, x=520)
+    g.node("reply", "output", {"name": "reply"}, x=780)
+    g.edge("message", "value", "prompt", "message")
+    g.edge("prompt", "text", "llm", "prompt")
+    g.edge("llm", "text", "reply", "value")
+    return g.doc()
+
+
+TEMPLATES: dict[str, Template] = {t.slug: t for t in (
+    Template("transcript-summary", "Summarize a long transcript",
+             "Map/reduce over a 7,500-word meeting transcript: split by tokens, summarize every chunk in "
+             "parallel, then summarize the summaries.",
+             (PipelineTemplate("Summarize a long transcript", "Map/reduce summary of a meeting transcript.",
+                               transcript),)),
+    Template("document-qa", "Q&A over a document",
+             "Two pipelines: one splits a document, embeds the chunks locally and stores them in a "
+             "collection; the other embeds a question, takes the nearest chunks and asks a model.",
+             (PipelineTemplate("Q&A: ingest a document", f"Split, embed and store a document in '{QA_COLLECTION}'.",
+                               qa_ingest),
+              PipelineTemplate("Q&A: ask a question", f"Answer from the nearest chunks of '{QA_COLLECTION}'.",
+                               qa_question))),
+    Template("route-by-tier", "Route by customer tier",
+             "Paid requests go to a stronger model, free ones to a cheap model.",
+             (PipelineTemplate("Route by customer tier", "Cheap model for free tier, stronger model for paid.",
+                               tiers),)),
+    Template("chat", "Chat with a prompt", "A prompt template in front of a chat model.",
+             (PipelineTemplate("Chat with a prompt", "Input → prompt → model → reply.", chat),)),
+)}
