@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
@@ -45,7 +45,8 @@ async def _wait(run_id: int, timeout: float) -> bool:
         await layer.group_add(run_group(run_id), channel)
     try:
         while True:
-            if await database_sync_to_async(_is_terminal)(run_id):
+            # Back on the request's own thread and connection (this runs inside async_to_sync).
+            if await sync_to_async(_is_terminal)(run_id):
                 return True
             remaining = deadline - loop.time()
             if remaining <= 0:
