@@ -24,7 +24,11 @@ export const SHORTCUTS: [string, string][] = [
 function typing(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   if (!t) return false;
-  return t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName);
+  if (t.tagName === "INPUT") {
+    const type = (t as HTMLInputElement).type;
+    return !["checkbox", "radio", "button", "submit", "range", "color"].includes(type);
+  }
+  return t.isContentEditable || ["TEXTAREA", "SELECT"].includes(t.tagName);
 }
 
 export function useShortcuts(opts: { onHelp(): void; onRun(): void; onEscape(): void }) {
