@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from builder import serializers as bs
 from builder.api import body
 from builder.models import Workspace
-from builder.policy import Action, pipeline_for
+from builder.policy import Action, pipeline_for, token_scope
 from fomo.errors import DomainError
 from runs import serializers as rs
 from runs.models import Run
@@ -118,7 +118,7 @@ class SharedDuplicate(APIView):
     def post(self, request: Request, token: str) -> Response:
         link = sharing.share_link_for(token)
         data = body(s.ShareDuplicate, request)
-        ws_id = data.get("workspace") or Workspace.personal_of(request.user).pk
+        ws_id = data.get("workspace") or token_scope(request.user) or Workspace.personal_of(request.user).pk
         target, role = workspace_for(request.user, ws_id, Action.EDIT)
         copy, unbound = sharing.copy_to(link.pipeline, target, request.user)
         if target.pk == link.pipeline.workspace_id:
