@@ -19,14 +19,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from runs.engine.events import Event
-from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, event_message
+from runs.models import WHOLE_NODE, Run, event_message
 from runs.publish import publish_events
+from runs.sink_sql import NodeRecord, insert_events, insert_nodes, update_nodes
 
 log = logging.getLogger(__name__)
 
 DB_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fomo-db")
-NODE_FIELDS = ["status", "inputs", "outputs", "error", "attempts", "started_at", "finished_at",
-               "duration_ms", "prompt_tokens", "completion_tokens", "cost", "model"]
 
 
 class LostRun(Exception):
@@ -38,7 +37,7 @@ def _dt(ts: float) -> datetime:
 
 
 class DjangoSink:
-    def __init__(self, run_id: int, *, next_seq: int, known_nodes: dict[tuple[str, int], NodeRun],
+    def __init__(self, run_id: int, *, next_seq: int, known_nodes: dict[tuple[str, int], NodeRecord],
                  lease_owner: str, started_at: datetime | None = None):
         self.run_id = run_id
         self.started_at = started_at
@@ -116,21 +115,20 @@ class DjangoSink:
 
     def _write(self, batch: list[Event]) -> list[dict[str, Any]]:
         seq = self.next_seq
-        rows: list[RunEvent] = []
+        rows: list[tuple[int, int, str, str, int | None, dict[str, Any], float]] = []
         messages: list[dict[str, Any]] = []
-        touched: dict[tuple[str, int], NodeRun] = {}
+        touched: dict[tuple[str, int], NodeRecord] = {}
         created: set[tuple[str, int]] = set()
         finished: Event | None = None
         for ev in batch:
-            rows.append(RunEvent(run_id=self.run_id, seq=seq, type=ev.type, node_id=ev.node_id or "",
-                                 item=ev.item, payload=ev.payload, ts=ev.ts))
+            rows.append((self.run_id, seq, ev.type, ev.node_id or "", ev.item, ev.payload, ev.ts))
             messages.append(event_message(seq, ev.type, ev.node_id, ev.item, ev.payload, ev.ts))
             seq += 1
             if ev.node_id is not None and ev.type != "node.token":
                 key = (ev.node_id, WHOLE_NODE if ev.item is None else ev.item)
                 record = self._nodes.get(key)
                 if record is None:
-                    record = NodeRun(run_id=self.run_id, node_id=key[0], item=key[1])
+                    record = NodeRecord(node_id=key[0], item=key[1])
                     self._nodes[key] = record
                     created.add(key)
                 _apply(record, ev)
@@ -141,13 +139,13 @@ class DjangoSink:
             with transaction.atomic():
                 if not Run.objects.filter(pk=self.run_id, lease_owner=self.lease_owner).exists():
                     raise LostRun(f"run {self.run_id} is no longer held by {self.lease_owner}")
-                RunEvent.objects.bulk_create(rows)
+                insert_events(rows)
                 new = [touched[k] for k in touched if k in created]
                 old = [touched[k] for k in touched if k not in created]
                 if new:
-                    NodeRun.objects.bulk_create(new)
-                for record in old:  # a few rows per batch: plain UPDATEs beat bulk_update's CASE
-                    NodeRun.objects.filter(pk=record.pk).update(**{f: getattr(record, f) for f in NODE_FIELDS})
+                    insert_nodes(self.run_id, new)
+                if old:
+                    update_nodes(self.run_id, old)
                 if finished is not None:
                     _finish_run(self.run_id, finished, self.started_at)
         except IntegrityError as exc:
@@ -162,7 +160,7 @@ class DjangoSink:
         return messages
 
 
-def _apply(record: NodeRun, ev: Event) -> None:
+def _apply(record: NodeRecord, ev: Event) -> None:
     """Fold one node event into the node's record."""
     p = ev.payload
     data = ev.data or {}

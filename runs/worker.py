@@ -27,6 +27,7 @@ from runs.loop import run_coroutine
 from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, RunStatus
 from runs.services import RunServices
 from runs.sink import DB_POOL, DjangoSink, LostRun
+from runs.sink_sql import NodeRecord
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,10 @@ def execute(run_id: int) -> None:
         fail_exhausted(run.pk, run.attempt - 1)
         return
     if run.attempt == 1:  # a first attempt has no records yet: skip two queries on the hot path
-        known: dict[tuple[str, int], NodeRun] = {}
+        known: dict[tuple[str, int], NodeRecord] = {}
         next_seq = 1
     else:
-        known = {(n.node_id, n.item): n for n in NodeRun.objects.filter(run_id=run.pk)}
+        known = {(n.node_id, n.item): NodeRecord.from_model(n) for n in NodeRun.objects.filter(run_id=run.pk)}
         next_seq = (RunEvent.objects.filter(run_id=run.pk).aggregate(m=Max("seq"))["m"] or 0) + 1
     workspace_id = run.pipeline.workspace_id
     try:
@@ -74,7 +75,7 @@ def claim(run_id: int, token: str) -> Run | None:
     return Run.objects.select_related("pipeline").get(pk=run_id)
 
 
-async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRun], next_seq: int,
+async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord], next_seq: int,
                    workspace_id: int) -> None:
     sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token, started_at=run.started_at)
     plan, errors = validate(run.graph)
