@@ -8,4 +8,4 @@ class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from teams import signals  # noqa: F401
+        from teams import schema, signals  # noqa: F401
