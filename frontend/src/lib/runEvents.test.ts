@@ -101,4 +101,76 @@ describe("run event reducer", () => {
     expect(s.status).toBe("cancelled");
     expect(s.nodes.a.state).toBe("cancelled");
   });
+  describe("voided tokens", () => {
+    it("discards what the attempt streamed so far and keeps what follows", () => {
+      const s = applyEvents(initRun(), [
+        ev(1, "node.started", "a", { attempt: 1 }),
+        ev(2, "node.token", "a", { text: "The quick br", attempt: 1 }),
+        ev(3, "node.token", "a", { text: "", attempt: 1, void: true }),
+        ev(4, "node.token", "a", { text: "The quick brown fox", attempt: 1 }),
+      ]);
+      expect(s.nodes.a).toMatchObject({ state: "running", attempt: 1, tokens: "The quick brown fox" });
+    });
+
+    it("keeps the text carried by a voiding event (coalesced deltas)", () => {
+      const s = applyEvents(initRun(), [
+        ev(1, "node.started", "a", { attempt: 1 }),
+        ev(2, "node.token", "a", { text: "cut", attempt: 1 }),
+        ev(3, "node.token", "a", { text: "fresh", attempt: 1, void: true }),
+      ]);
+      expect(s.nodes.a.tokens).toBe("fresh");
+    });
+
+    it("ignores a void from a superseded attempt", () => {
+      const s = applyEvents(initRun(), [
+        ev(1, "node.started", "a", { attempt: 1 }),
+        ev(2, "node.failed", "a", { attempt: 1, error: { kind: "provider", message: "x" }, will_retry: true }),
+        ev(3, "node.started", "a", { attempt: 2 }),
+        ev(4, "node.token", "a", { text: "second", attempt: 2 }),
+        ev(5, "node.token", "a", { text: "", attempt: 1, void: true }),
+      ]);
+      expect(s.nodes.a.tokens).toBe("second");
+    });
+
+    it("voids only the map item it names", () => {
+      const s = applyEvents(initRun(), [
+        ev(1, "node.started", "m", { attempt: 1, items: 2 }),
+        ev(2, "node.started", "m", { attempt: 1 }, 0),
+        ev(3, "node.started", "m", { attempt: 1 }, 1),
+        ev(4, "node.token", "m", { text: "a-cut", attempt: 1 }, 0),
+        ev(5, "node.token", "m", { text: "b-kept", attempt: 1 }, 1),
+        ev(6, "node.token", "m", { text: "", attempt: 1, void: true }, 0),
+        ev(7, "node.token", "m", { text: "a-ok", attempt: 1 }, 0),
+      ]);
+      expect(s.nodes.m.itemStates[0].tokens).toBe("a-ok");
+      expect(s.nodes.m.itemStates[1].tokens).toBe("b-kept");
+      expect(s.nodes.m.tokens).toBe("");
+    });
+
+    it("does not void node-level tokens from an item event", () => {
+      const s = applyEvents(initRun(), [
+        ev(1, "node.started", "m", { attempt: 1 }),
+        ev(2, "node.token", "m", { text: "whole", attempt: 1 }),
+        ev(3, "node.token", "m", { text: "", attempt: 1, void: true }, 0),
+      ]);
+      expect(s.nodes.m.tokens).toBe("whole");
+    });
+
+    it("applies a void that arrives after a gap only in seq order", () => {
+      let s = applyEvents(initRun(), [ev(1, "node.started", "a", { attempt: 1 }), ev(3, "node.token", "a", { text: "", attempt: 1, void: true })]);
+      expect(gapAfter(s)).toBe(1);
+      s = applyEvents(s, [ev(2, "node.token", "a", { text: "lost", attempt: 1 }), ev(4, "node.token", "a", { text: "kept", attempt: 1 })]);
+      expect(s.nodes.a.tokens).toBe("kept");
+    });
+  });
+
+  it("drops late tokens of a map item's failed attempt until it restarts", () => {
+    const s = applyEvents(initRun(), [
+      ev(1, "node.started", "m", { attempt: 1 }, 0),
+      ev(2, "node.token", "m", { text: "x", attempt: 1 }, 0),
+      ev(3, "node.failed", "m", { attempt: 1, error: { kind: "timeout", message: "t" }, will_retry: true }, 0),
+      ev(4, "node.token", "m", { text: "late", attempt: 1 }, 0),
+    ]);
+    expect(s.nodes.m.itemStates[0]).toMatchObject({ state: "running", tokens: "" });
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Pure reducer of a run's event stream. Events apply strictly in seq order: older or duplicate
  * seqs are ignored, early ones wait in `pending` until the gap fills (`gapAfter` tells the
- * caller to fetch the missing range). Tokens of an attempt that failed are voided.
+ * caller to fetch the missing range). Tokens of an attempt that failed are voided, and so are
+ * the tokens streamed so far in an attempt when a `node.token` carries `void: true` (the provider
+ * retried the call after a cut stream, within the same attempt).
  */
 import type { NodeErrorInfo, NodeState, RunEvent, RunStatus, Usage } from "../api/types";
 
@@ -11,6 +13,7 @@ export interface ItemLive {
   tokens: string;
   error: NodeErrorInfo | null;
   durationMs: number | null;
+  willRetry: boolean;
 }
 
 export interface NodeLive {
@@ -88,28 +91,41 @@ export function blankNode(): NodeLive {
 
 export const tsSeconds = (ts: number | string): number => (typeof ts === "number" ? ts : Date.parse(ts) / 1000);
 
+/** Tokens after one `node.token` payload: `void` discards what the attempt streamed so far. */
+function streamed(tokens: string, p: Record<string, any>): string {
+  return (p.void ? "" : tokens) + (p.text ?? "");
+}
+
 function applyItem(n: NodeLive, e: RunEvent): NodeLive {
   const idx = e.item as number;
-  const prev: ItemLive = n.itemStates[idx] ?? { state: "pending", attempt: 0, tokens: "", error: null, durationMs: null };
+  const prev: ItemLive = n.itemStates[idx] ?? { state: "pending", attempt: 0, tokens: "", error: null, durationMs: null, willRetry: false };
   const p = e.payload ?? {};
   let next: ItemLive = prev;
   switch (e.type) {
     case "node.started":
-      next = { ...prev, state: "running", attempt: p.attempt ?? prev.attempt + 1, error: null, tokens: "" };
+      next = { ...prev, state: "running", attempt: p.attempt ?? prev.attempt + 1, error: null, tokens: "", willRetry: false };
       break;
     case "node.finished":
-      next = { ...prev, state: "succeeded", durationMs: p.duration_ms ?? null };
+      next = { ...prev, state: "succeeded", durationMs: p.duration_ms ?? null, willRetry: false };
       break;
     case "node.failed":
-      next = { ...prev, state: p.will_retry ? "running" : "failed", error: p.error ?? null, durationMs: p.duration_ms ?? null, tokens: p.will_retry ? "" : prev.tokens };
+      next = {
+        ...prev,
+        state: p.will_retry ? "running" : "failed",
+        error: p.error ?? null,
+        durationMs: p.duration_ms ?? null,
+        tokens: p.will_retry ? "" : prev.tokens,
+        willRetry: !!p.will_retry,
+      };
       break;
     case "node.skipped":
       next = { ...prev, state: (p.state as NodeState) ?? "skipped" };
       break;
     case "node.token": {
       // Tokens of an item's superseded attempt are dropped.
-      if ((p.attempt ?? prev.attempt) < prev.attempt) return n;
-      next = { ...prev, tokens: prev.tokens + (p.text ?? "") };
+      const attempt = p.attempt ?? prev.attempt;
+      if (attempt < prev.attempt || (prev.willRetry && attempt <= prev.attempt)) return n;
+      next = { ...prev, tokens: streamed(prev.tokens, p) };
       return { ...n, lastItem: idx, itemStates: { ...n.itemStates, [idx]: next } };
     }
     default:
@@ -140,7 +156,7 @@ function applyNode(n: NodeLive, e: RunEvent): NodeLive {
     case "node.token": {
       const attempt = p.attempt ?? n.attempt;
       if (attempt < n.attempt || (n.willRetry && attempt <= n.attempt)) return n; // superseded attempt
-      return { ...n, tokens: n.tokens + (p.text ?? "") };
+      return { ...n, tokens: streamed(n.tokens, p) };
     }
     case "node.finished":
       return {
