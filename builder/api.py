@@ -17,7 +17,7 @@ from builder.graph import ports_for, validate
 from builder.models import Pipeline, PipelineVersion, Workspace, empty_graph
 from builder.nodes.base import BASE_TYPES
 from builder.nodes.catalog import registry
-from builder.policy import Action, pipeline_for, pipelines_of, require, workspaces_of
+from builder.policy import Action, pipeline_for, pipelines_of, require, token_scope, workspaces_of
 from builder.providers.registry import PROVIDERS
 from fomo.errors import InvalidGraph
 
@@ -38,6 +38,11 @@ class WorkspaceList(APIView):
             "id", "name", "personal", "membership__role").order_by("-personal", "name")
         return Response([{"id": r["id"], "name": r["name"], "personal": r["personal"],
                           "role": r["membership__role"]} for r in rows])
+
+    def post(self, request: Request) -> Response:
+        from teams.api_workspaces import create_workspace
+
+        return create_workspace(request)
 
     def post(self, request: Request) -> Response:
         from teams.api_workspaces import create_workspace
@@ -98,6 +103,8 @@ class PipelineList(APIView):
         data = body(s.PipelineCreate, request)
         if "workspace" in data:
             workspace = get_object_or_404(workspaces_of(request.user), pk=data["workspace"])
+        elif (scope := token_scope(request.user)) is not None:
+            workspace = get_object_or_404(workspaces_of(request.user), pk=scope)
         else:
             workspace = Workspace.personal_of(request.user)
         role = require(request.user, workspace.pk, Action.EDIT)

@@ -96,3 +96,9 @@ def test_last_used_is_recorded(make_token, bearer):
     bearer(raw).get("/api/workspaces")
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_scoped_token_creates_pipelines_in_its_workspace(make_token, bearer, side_workspace):
+    raw, _ = make_token("alice", side_workspace)
+    resp = bearer(raw).post("/api/pipelines", {"name": "from ci"}, format="json")
+    assert resp.status_code == 201 and resp.json()["workspace"] == side_workspace.pk
