@@ -44,11 +44,6 @@ class WorkspaceList(APIView):
 
         return create_workspace(request)
 
-    def post(self, request: Request) -> Response:
-        from teams.api_workspaces import create_workspace
-
-        return create_workspace(request)
-
 
 _CATALOG: dict[str, Any] | None = None
 
