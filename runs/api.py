@@ -46,7 +46,8 @@ class PipelineRuns(APIView):
                 version = pipeline.versions.get(number=data["version"])
             except PipelineVersion.DoesNotExist:
                 raise Http404 from None
-        run = create_run(pipeline, request.user, data.get("inputs"), version)
+        run = create_run(pipeline, request.user, data.get("inputs"), version,
+                         data.get("from_run"), data.get("from_node"))
         return Response(s.run_summary(run), status=201)
 
 

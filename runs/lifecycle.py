@@ -15,7 +15,8 @@ from fomo.errors import InvalidGraph, InvalidInputs
 from runs.models import TERMINAL, Run, RunEvent, RunStatus, event_message
 
 
-def create_run(pipeline: Pipeline, user: Any, inputs: Any, version: PipelineVersion | None) -> Run:
+def create_run(pipeline: Pipeline, user: Any, inputs: Any, version: PipelineVersion | None,
+               from_run: Any = None, from_node: Any = None) -> Run:
     """Validate the graph and the inputs, snapshot the graph and enqueue after commit.
 
     Nothing is created or enqueued when either is invalid.
@@ -30,9 +31,14 @@ def create_run(pipeline: Pipeline, user: Any, inputs: Any, version: PipelineVers
     input_errors = validate_inputs(plan, inputs)
     if input_errors:
         raise InvalidInputs(input_errors[0].message, details={"errors": [e.as_dict() for e in input_errors]})
+    from runs.reuse import copy_records, plan_reuse
+
+    reuse = plan_reuse(pipeline, graph, plan, inputs, from_run, from_node)
     with transaction.atomic():
         run = Run.objects.create(pipeline=pipeline, version=version, graph=graph, inputs=inputs,
-                                 started_by=user, enqueued_at=timezone.now())
+                                 started_by=user, enqueued_at=timezone.now(), reused=reuse)
+        if reuse:
+            copy_records(run, reuse)
         transaction.on_commit(lambda: enqueue(run.pk))
     return run
 

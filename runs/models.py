@@ -42,6 +42,7 @@ class Run(models.Model):
     completion_tokens = models.PositiveIntegerField(default=0)
     cost = models.FloatField(null=True, blank=True)
     attempt = models.PositiveIntegerField(default=0)
+    reused = models.JSONField(default=dict, blank=True)  # node id -> the run whose outputs it reuses
     lease_owner = models.CharField(max_length=64, blank=True, default="")
     lease_expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -82,6 +83,7 @@ class NodeRun(models.Model):
     completion_tokens = models.PositiveIntegerField(default=0)
     cost = models.FloatField(null=True, blank=True)
     model = models.CharField(max_length=100, blank=True, default="")
+    reused_from = models.BigIntegerField(null=True, blank=True)  # id of the run these outputs were recorded in
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "node_id", "item"], name="one_record_per_node_item")]

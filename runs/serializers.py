@@ -29,6 +29,7 @@ def run_summary(run: Run) -> dict[str, Any]:
         "usage": run.usage(),
         "cost": run.cost,
         "attempt": run.attempt,
+        "reused": run.reused or {},
     }
 
 
@@ -47,6 +48,7 @@ def node_run(n: NodeRun) -> dict[str, Any]:
         "usage": {"prompt_tokens": n.prompt_tokens, "completion_tokens": n.completion_tokens,
                   "total_tokens": n.prompt_tokens + n.completion_tokens, "model": n.model or None},
         "cost": n.cost,
+        "reused_from": n.reused_from,
     }
 
 
@@ -66,3 +68,5 @@ def run_detail(run: Run) -> dict[str, Any]:
 class RunCreate(StrictSerializer):
     inputs = serializers.JSONField(required=False, default=dict)
     version = serializers.IntegerField(required=False, min_value=1)
+    from_run = serializers.IntegerField(required=False, min_value=1)
+    from_node = serializers.CharField(required=False, max_length=100)

@@ -31,6 +31,7 @@ class NodeRecord:
     completion_tokens: int = 0
     cost: float | None = None
     model: str = ""
+    reused_from: int | None = None
 
     @classmethod
     def from_model(cls, row: NodeRun) -> NodeRecord:

@@ -49,7 +49,7 @@ def execute(run_id: int) -> None:
     if run.attempt > int(_knobs()["MAX_RUN_ATTEMPTS"]):
         fail_exhausted(run.pk, run.attempt - 1)
         return
-    if run.attempt == 1:  # a first attempt has no records yet: skip two queries on the hot path
+    if run.attempt == 1 and not run.reused:  # no records yet: skip two queries on the hot path
         known: dict[tuple[str, int], NodeRecord] = {}
         next_seq = 1
     else:
@@ -92,7 +92,9 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord
         (n.node_id, None if n.item == WHOLE_NODE else n.item): n.outputs or {}
         for n in known.values() if n.status == "succeeded"
     }
-    reused = [n for n in known.values() if n.status == "succeeded" and n.item == WHOLE_NODE]
+    # Cost spent by earlier attempts of this run counts; outputs reused from other runs cost nothing here.
+    reused = [n for n in known.values()
+              if n.status == "succeeded" and n.item == WHOLE_NODE and n.reused_from is None]
     costs = [n.cost for n in reused]
     prior_usage = {"prompt_tokens": sum(n.prompt_tokens for n in reused),
                    "completion_tokens": sum(n.completion_tokens for n in reused),
