@@ -111,11 +111,14 @@ class PipelineList(APIView):
         return Response(s.pipeline_detail(pipeline, role), status=201)
 
 
-def validate_size(graph: Any) -> None:
-    """Refuse documents the validator calls too big before they are stored anywhere."""
-    errors = [e for e in validate(graph)[1] if e.code in ("limit", "schema") and e.node is None and e.edge is None]
-    if errors:
-        raise InvalidGraph(errors[0].message, details={"errors": [e.as_dict() for e in errors]})
+def validate_size(graph: Any) -> list[dict[str, Any]]:
+    """Refuse documents the validator calls too big or shapeless before they are stored
+    anywhere; return every error of a document that may be stored (a draft may be invalid)."""
+    found = validate(graph)[1]
+    fatal = [e for e in found if e.code in ("limit", "schema") and e.node is None and e.edge is None]
+    if fatal:
+        raise InvalidGraph(fatal[0].message, details={"errors": [e.as_dict() for e in fatal]})
+    return [e.as_dict() for e in found]
 
 
 class PipelineDetail(APIView):
@@ -151,13 +154,14 @@ class DraftView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         pipeline, _ = pipeline_for(request.user, pk, Action.EDIT)
         data = body(s.DraftSave, request)
-        validate_size(data["graph"])
-        pipeline.save_draft(data["graph"], data["base_revision"], request.user)
+        errors = validate_size(data["graph"])
         from teams.activity import record
 
-        record(pipeline.workspace_id, request.user, "edited", "pipeline", pipeline.pk, f"edited “{pipeline.name}”")
+        with transaction.atomic():  # the save and its activity line land together or not at all
+            pipeline.save_draft(data["graph"], data["base_revision"], request.user)
+            record(pipeline.workspace_id, request.user, "edited", "pipeline", pipeline.pk, f"edited “{pipeline.name}”")
         return Response({"revision": pipeline.revision, "updated_at": pipeline.updated_at.isoformat(),
-                         "updated_by": pipeline.updated_by_name, "errors": graph_errors(pipeline.draft)})
+                         "updated_by": pipeline.updated_by_name, "errors": errors})
 
 
 class ValidateView(APIView):
