@@ -44,7 +44,7 @@ def _raise(exc: VectorError) -> None:
 class CollectionList(APIView):
     def get(self, request: Request, workspace_id: int) -> Response:
         require(request.user, workspace_id, Action.READ)
-        return Response(store_for(workspace_id).list())
+        return Response(store_for(workspace_id).collections())
 
 
 class CollectionDetail(APIView):

@@ -140,7 +140,7 @@ class VectorStore:
         except Exception as exc:
             raise _translate(exc, name) from None
 
-    def list(self) -> list[dict[str, Any]]:
+    def collections(self) -> list[dict[str, Any]]:
         """``[{"name", "count"}]`` of this workspace's collections, by name."""
         out = []
         for col in self.chroma.list_collections():

@@ -15,8 +15,8 @@ TEXTS = ["alpha beta gamma", "delta epsilon zeta"]
 
 def test_another_workspace_cannot_see_or_query_the_collection(services, other_services):
     run_graph(ingest(collection="secret-docs"), {"texts": TEXTS}, services)
-    assert services.vectors().list() == [{"name": "secret-docs", "count": 2}]
-    assert other_services.vectors().list() == []
+    assert services.vectors().collections() == [{"name": "secret-docs", "count": 2}]
+    assert other_services.vectors().collections() == []
     outcome, _ = run_graph(ask(collection="secret-docs"), {"question": "alpha"}, other_services)
     assert outcome.status == "failed" and outcome.node_errors["query"]["kind"] == "not_found"
     outcome, _ = run_graph(delete(collection="secret-docs"), {"ids": ["x"]}, other_services)
@@ -46,5 +46,5 @@ def test_a_workspace_name_prefix_does_not_leak_into_another_workspace(chroma):
 
     one, eleven = VectorStore(1, chroma), VectorStore(11, chroma)
     one.upsert("docs", ["a"], ["a"], [[1.0, 0.0]])
-    assert eleven.list() == [] and one.list() == [{"name": "docs", "count": 1}]
+    assert eleven.collections() == [] and one.collections() == [{"name": "docs", "count": 1}]
     one.drop("docs")
