@@ -1,0 +1,67 @@
+"""The sweeper hands runs of dead workers back to the queue, and fails runs that keep
+killing their worker once they reach the attempt cap; claiming is compare-and-set."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from runs import worker
+from runs.models import Run, RunEvent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    sent: list[int] = []
+    monkeypatch.setattr(worker, "enqueue", sent.append)
+    return sent
+
+
+def a_run(pipeline, **fields) -> Run:
+    return Run.objects.create(pipeline=pipeline, graph=pipeline.draft, inputs={"transcript": "x"}, **fields)
+
+
+def test_a_run_whose_lease_expired_is_requeued_once(pipeline, enqueued):
+    run = a_run(pipeline, status="running", attempt=1, lease_owner="dead:1",
+                lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert worker.sweep()["requeued"] == 1
+    assert worker.sweep()["requeued"] == 0  # the requeue holds a fresh lease until it is claimed
+    assert enqueued == [run.pk]
+    run.refresh_from_db()
+    assert run.lease_owner == worker.REQUEUED and run.status == "running"
+    claimed = worker.claim(run.pk, "w2:abc")
+    assert claimed is not None and claimed.attempt == 2
+    assert worker.claim(run.pk, "w3:def") is None  # held by w2 now
+
+
+def test_a_run_that_keeps_killing_its_worker_fails_at_the_cap(pipeline, enqueued, settings):
+    cap = settings.FOMO["MAX_RUN_ATTEMPTS"]
+    run = a_run(pipeline, status="running", attempt=cap, lease_owner="dead:1",
+                lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert worker.sweep()["failed"] == 1
+    run.refresh_from_db()
+    assert run.status == "failed" and run.error["kind"] == "worker_lost"
+    assert f"{cap} times" in run.error["message"]
+    last = RunEvent.objects.filter(run=run).order_by("-seq").first()
+    assert last.type == "run.finished" and last.payload["status"] == "failed"
+    assert enqueued == []
+
+
+def test_a_finished_or_held_run_cannot_be_claimed(pipeline):
+    done = a_run(pipeline, status="succeeded", attempt=1)
+    held = a_run(pipeline, status="running", attempt=1, lease_owner="w1:x",
+                 lease_expires_at=timezone.now() + timedelta(seconds=30))
+    assert worker.claim(done.pk, "w2:y") is None
+    assert worker.claim(held.pk, "w2:y") is None
+    queued = a_run(pipeline)
+    assert worker.claim(queued.pk, "w2:y").attempt == 1
+    assert worker.claim(queued.pk, "w3:z") is None
+
+
+def test_a_queued_run_whose_message_was_lost_is_sent_again(pipeline, enqueued):
+    run = a_run(pipeline, enqueued_at=timezone.now() - timedelta(minutes=10))
+    assert worker.sweep()["resent"] == 1
+    assert enqueued == [run.pk]
