@@ -44,6 +44,12 @@ class RunServices:
 
         return VectorStore(self.workspace_id, path=settings.DATA_DIR / "chroma")
 
+    def http_policy(self) -> Any:
+        """The operator's allow-list for ``http.request`` (``FOMO_HTTP_ALLOW``: hosts and CIDRs)."""
+        from builder.netguard import Policy
+
+        return Policy.from_setting(os.environ.get("FOMO_HTTP_ALLOW", ""))
+
     def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from builder.nodes.base import Registry
 from builder.nodes.embed import EmbedNode
+from builder.nodes.http_request import HttpRequestNode
 from builder.nodes.input_node import InputNode
 from builder.nodes.json_extract import JsonExtractNode
 from builder.nodes.llm_chat import LlmChatNode
@@ -33,3 +34,4 @@ registry.register(EmbedNode)
 registry.register(VectorUpsertNode)
 registry.register(VectorQueryNode)
 registry.register(VectorDeleteNode)
+registry.register(HttpRequestNode)
