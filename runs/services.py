@@ -50,6 +50,13 @@ class RunServices:
 
         return Policy.from_setting(os.environ.get("FOMO_HTTP_ALLOW", ""))
 
+    def moderator(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+        """A moderation client (OpenAI only) with the workspace's credential or the environment key."""
+        from builder.providers.moderation import make_moderator
+
+        api_key, url = self._resolve(provider, credential, base_url)
+        return make_moderator(api_key=api_key, base_url=url)
+
     def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:

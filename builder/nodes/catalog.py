@@ -10,9 +10,11 @@ from builder.nodes.json_extract import JsonExtractNode
 from builder.nodes.llm_chat import LlmChatNode
 from builder.nodes.merge import MergeNode
 from builder.nodes.output_node import OutputNode
+from builder.nodes.output_parse import OutputParseNode
 from builder.nodes.prompt_template import PromptTemplateNode
 from builder.nodes.router import RouterNode
 from builder.nodes.text_constant import TextConstantNode
+from builder.nodes.text_filter import FilterNode
 from builder.nodes.text_join import TextJoinNode
 from builder.nodes.text_split import TextSplitNode
 from builder.nodes.vector_delete import VectorDeleteNode
@@ -35,3 +37,5 @@ registry.register(VectorUpsertNode)
 registry.register(VectorQueryNode)
 registry.register(VectorDeleteNode)
 registry.register(HttpRequestNode)
+registry.register(OutputParseNode)
+registry.register(FilterNode)
