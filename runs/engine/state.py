@@ -134,8 +134,10 @@ class RunState:
           source succeeded and produced ``source_port``; a ``many`` port gets a list with
           one entry per delivering edge (list values from list-typed or mapped sources are
           flattened into it);
-        - a required port without a value → ``skipped``, unless the node takes
-          ``partial_inputs``, which is skipped only when no edge delivered at all;
+        - a connected port that received no value (its upstream was skipped, or did not
+          produce that port) or a required port without a value → ``skipped``: the node is
+          on a branch that was not taken, even when the port itself is optional. A node that
+          takes ``partial_inputs`` is skipped only when no edge delivered at all;
         - otherwise → ``ready`` with those inputs.
         """
         info = self.infos[node_id]
@@ -167,6 +169,9 @@ class RunState:
             if info.in_edges and not delivered:
                 return Decision("skipped", "no input received a value")
         else:
+            for edge in info.in_edges:
+                if edge.target_port not in inputs:
+                    return Decision("skipped", f"input {edge.target_port!r} received no value")
             for port in info.required:
                 if port not in inputs:
                     return Decision("skipped", f"input {port!r} received no value")

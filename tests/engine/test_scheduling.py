@@ -153,3 +153,16 @@ async def test_events_are_only_from_the_closed_set():
     with pytest.raises(ValueError):
         from runs.engine import Event
         Event("node.progress")
+
+
+@pytest.mark.asyncio
+async def test_a_node_with_only_optional_inputs_on_an_untaken_branch_is_skipped():
+    from builder.nodes.base import Port
+
+    g = (PlanBuilder().add("c", Const, value="x").add("r", Router, choose="a")
+         .add("opt", Upper).add("m", Merge))
+    g.nodes["opt"].inputs = [Port("text", "text", required=False)]
+    g.edge("c.value", "r.value").edge("r.b", "opt.text").edge("opt.text", "m.a").edge("r.a", "m.b")
+    outcome, sink = await run_plan(g.plan())
+    assert outcome.node_states["opt"] == "skipped"
+    assert outcome.status == "succeeded" and outcome.node_states["m"] == "succeeded"

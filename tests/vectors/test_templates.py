@@ -13,14 +13,7 @@ from tests.api.conftest import as_user, users  # noqa: F401
 
 from .conftest import node_outputs, run_graph
 
-ENGINE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "runs/engine/state.py runs a node whose inputs are all optional (llm.chat) even when the only edge "
-    "into it delivered nothing because a router skipped that branch; the node then fails with 'connect a "
-    "prompt or messages input' instead of being skipped"))
-
-
-@pytest.mark.parametrize("slug", [pytest.param(s, marks=ENGINE_BUG) if s == "route-by-tier" else s
-                                  for s in sorted(TEMPLATES)])
+@pytest.mark.parametrize("slug", sorted(TEMPLATES))
 def test_every_template_validates_and_runs_offline_with_its_defaults(slug, services):
     for spec in TEMPLATES[slug].pipelines:
         doc = spec.build()
