@@ -126,4 +126,6 @@ class PipelineVersion(models.Model):
             raise ValueError("pipeline versions are immutable")
         super().save(*args, **kwargs)
 
+from builder.conversations import Conversation, ConversationMessage  # noqa: E402,F401
 from builder.credentials import Credential  # noqa: E402,F401
+from builder.documents import Document  # noqa: E402,F401

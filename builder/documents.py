@@ -1,0 +1,160 @@
+"""A workspace's documents: pasted text or uploaded .txt, .md and .pdf files, stored as text.
+
+Extraction happens before anything is written, and the row is written in one statement, so a
+failed upload leaves nothing behind. Runs read documents through :func:`load_for_run`, scoped to
+the run's workspace.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+
+from builder.models import Workspace
+from fomo.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_NAME = 200
+TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
+
+
+class Source(models.TextChoices):
+    PASTE = "paste"
+    TXT = "txt"
+    MD = "md"
+    PDF = "pdf"
+
+
+class Document(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(max_length=MAX_NAME)
+    content = models.TextField()
+    size = models.PositiveIntegerField(help_text="Bytes of the upload (or of the pasted text as UTF-8).")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="document_ws_created")]
+
+    def meta(self) -> dict[str, Any]:
+        """Everything but the content."""
+        return {"id": self.pk, "workspace": self.workspace_id, "name": self.name, "size": self.size,
+                "chars": len(self.content), "source": self.source,
+                "created_by": self.created_by.get_username() if self.created_by else None,
+                "created_at": self.created_at.isoformat()}
+
+
+class DocumentError(DomainError):
+    code = "invalid_document"
+
+
+def too_large(size: int) -> DocumentError:
+    return DocumentError(f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (10 MB)", code="too_large")
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); binary data is refused."""
+    if b"\x00" in data:
+        raise DocumentError("the file looks binary, not text; upload .txt, .md or .pdf")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"the file is not UTF-8 text (invalid byte at position {exc.start})") from None
+    return text
+
+
+def extract_pdf(data: bytes) -> str:
+    """The text of every page, pages separated by a blank line."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError("not a valid PDF: the file does not start with %PDF")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("the PDF is encrypted; upload an unprotected copy")
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    except DocumentError:
+        raise
+    except FileNotDecryptedError:
+        raise DocumentError("the PDF is encrypted; upload an unprotected copy") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise DocumentError(f"not a valid PDF: {str(exc)[:200] or type(exc).__name__}") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged PDF can make the parser raise anything
+        log.warning("pdf extraction failed: %s", type(exc).__name__)
+        raise DocumentError(f"not a valid PDF: {type(exc).__name__}") from None
+    text = "\n\n".join(p for p in pages if p)
+    if not text.strip():
+        raise DocumentError("the PDF has no extractable text (is it a scan?)")
+    return text
+
+
+def source_of(filename: str) -> str:
+    lower = filename.lower()
+    if lower.endswith(".pdf"):
+        return Source.PDF
+    for suffix, source in TEXT_SUFFIXES.items():
+        if lower.endswith(suffix):
+            return source
+    raise DocumentError("only .txt, .md and .pdf files can be uploaded", code="unsupported_type")
+
+
+def extract(filename: str, data: bytes) -> tuple[str, str]:
+    """(text, source) of an uploaded file; raises :class:`DocumentError` with the reason."""
+    if len(data) > MAX_BYTES:
+        raise too_large(len(data))
+    source = source_of(filename)
+    text = extract_pdf(data) if source == Source.PDF else decode_text(data)
+    if not text.strip():
+        raise DocumentError("the document is empty")
+    return text.replace("\x00", ""), source
+
+
+def clean_name(name: str) -> str:
+    name = " ".join(name.replace("\\", "/").rsplit("/", 1)[-1].split())
+    if not name:
+        raise DocumentError("give the document a name")
+    return name[:MAX_NAME]
+
+
+def create(workspace_id: int, user: Any, name: str, text: str, source: str, size: int) -> Document:
+    return Document.objects.create(workspace_id=workspace_id, name=clean_name(name), content=text, size=size,
+                                   source=source, created_by=user)
+
+
+# ---------------------------------------------------------------- run time
+
+
+def load_for_run(workspace_id: int, document_id: Any) -> dict[str, Any]:
+    """The document's meta plus ``text``, if it belongs to ``workspace_id``; else LookupError.
+
+    Called by the worker off its event loop; the thread's connection is released after."""
+    try:
+        pk = int(str(document_id).strip())
+    except ValueError:
+        raise LookupError("document not found in this workspace") from None
+    try:
+        doc = Document.objects.select_related("created_by").filter(pk=pk, workspace_id=workspace_id).first()
+        if doc is None:
+            raise LookupError("document not found in this workspace")
+        return {**doc.meta(), "text": doc.content}
+    finally:
+        release_connection()
+
+
+def release_connection() -> None:
+    """Let a worker thread's connection go once its query is done (never inside a transaction)."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
