@@ -211,8 +211,8 @@ def resolve_credential(workspace_id: int, credential_id: str, provider: str,
                        base_url: str | None) -> tuple[str, str | None]:
     """(api key, base url) for a node's credential reference, checked against the run's workspace.
 
-    The credential's own base URL wins over the node's: a key stored for one server is never
-    sent to another. Raises :class:`ProviderError` (kind ``auth``) when the credential is not in
+    The node's base URL is never used with a stored key: the key goes to the credential's own
+    base URL, or to the provider's official host. Raises :class:`ProviderError` (kind ``auth``) when the credential is not in
     this workspace, is for another provider, or cannot be decrypted. Safe to call from the
     worker's event loop thread: the query runs on a thread of its own.
     """
@@ -227,4 +227,11 @@ def resolve_credential(workspace_id: int, credential_id: str, provider: str,
         key, stored_url = _lookup_pool.submit(_lookup_in_pool, workspace_id, credential_id, provider).result()
     else:
         key, stored_url = _lookup(workspace_id, credential_id, provider)
-    return key, (stored_url or base_url or None)
+    # A stored key only ever travels to the credential's own server (or the provider's official
+    # one): a node's base URL could otherwise send a teammate's key to any host.
+    if stored_url:
+        return key, stored_url
+    if provider == "openai_compatible":
+        raise ProviderError("This credential has no base URL; set one on the credential so its key is only "
+                            "sent to that server.", kind="auth", retryable=False)
+    return key, None

@@ -161,7 +161,10 @@ def test_bodies_are_strict(as_user, ws, cred):
 
 
 def test_resolve_returns_the_key_and_prefers_the_credentials_base_url(ws, cred, as_user):
-    assert resolve_credential(ws.pk, str(cred["id"]), "openai", "http://node/v1") == (SECRET, "http://node/v1")
+    # The node's base URL is never used with a stored key: the official host (None) it is.
+    assert resolve_credential(ws.pk, str(cred["id"]), "openai", "http://node/v1") == (SECRET, None)
+    with pytest.raises(ProviderError, match="no base URL"):
+        resolve_credential(ws.pk, str(cred["id"]), "openai_compatible", "http://node/v1")
     as_user("alice").patch(f"/api/credentials/{cred['id']}", {"base_url": "http://stored/v1"}, format="json")
     assert resolve_credential(ws.pk, str(cred["id"]), "openai_compatible", "http://node/v1") == (
         SECRET, "http://stored/v1")

@@ -22,9 +22,9 @@ def workspace_id(api: Api) -> int:
     return next(w["id"] for w in api.get("/api/workspaces").json() if w["personal"])
 
 
-def make_credential(api: Api, secret: str = SECRET, name: str = "openai-main") -> dict[str, Any]:
+def make_credential(api: Api, base_url: str, secret: str = SECRET, name: str = "openai-main") -> dict[str, Any]:
     resp = api.post(f"/api/workspaces/{workspace_id(api)}/credentials",
-                    {"provider": "openai", "name": name, "secret": secret})
+                    {"provider": "openai", "name": name, "secret": secret, "base_url": base_url})
     assert resp.status_code == 201, resp.text
     return resp.json()
 
@@ -32,8 +32,9 @@ def make_credential(api: Api, secret: str = SECRET, name: str = "openai-main") -
 def chat_graph(credential_id: int, base_url: str) -> dict[str, Any]:
     g = GraphDoc()
     g.node("q", "input", {"name": "q", "type": "text"})
+    # The node's base URL points elsewhere on purpose: a stored key only goes to the credential's server.
     g.node("llm", "llm.chat", {"provider": "openai", "model": "gpt-4o-mini", "credential": str(credential_id),
-                               "base_url": base_url})
+                               "base_url": "http://127.0.0.1:9/v1"})
     g.node("a", "output", {"name": "answer"})
     g.edge("q", "value", "llm", "prompt")
     g.edge("llm", "text", "a", "value")
@@ -64,8 +65,8 @@ def alice(live_stack: Stack) -> Api:
 
 
 @pytest.fixture(scope="module")
-def credential(alice: Api) -> dict[str, Any]:
-    return make_credential(alice)
+def credential(alice: Api, llm_stub_server: Any) -> dict[str, Any]:  # noqa: F811
+    return make_credential(alice, llm_stub_server.openai_base_url)
 
 
 def test_a_run_sends_the_stored_key_and_the_secret_appears_nowhere_else(live_stack, alice, credential,
@@ -89,7 +90,7 @@ def test_a_run_sends_the_stored_key_and_the_secret_appears_nowhere_else(live_sta
 
 
 def test_a_rejected_key_fails_the_step_with_a_clear_auth_error(live_stack, alice, llm_stub):  # noqa: F811
-    bad = make_credential(alice, secret="sk-wrong-key-0000000000000bad", name="wrong")
+    bad = make_credential(alice, llm_stub.openai_base_url, secret="sk-wrong-key-0000000000000bad", name="wrong")
     llm_stub.faults.push(status=401)
     detail, texts = run_to_end(alice, chat_graph(bad["id"], llm_stub.openai_base_url), {"q": "hi"})
     assert detail["status"] == "failed"
@@ -101,7 +102,7 @@ def test_a_rejected_key_fails_the_step_with_a_clear_auth_error(live_stack, alice
 
 
 def test_another_workspaces_credential_is_not_found(live_stack, alice, llm_stub):  # noqa: F811
-    charlies = make_credential(live_stack.client("charlie"), secret="sk-charlie-only-999999999999", name="c")
+    charlies = make_credential(live_stack.client("charlie"), llm_stub.openai_base_url, secret="sk-charlie-only-999999999999", name="c")
     detail, _ = run_to_end(alice, chat_graph(charlies["id"], llm_stub.openai_base_url), {"q": "hi"})
     assert detail["status"] == "failed"
     error = next(n for n in detail["nodes"] if n["node_id"] == "llm")["error"]
