@@ -116,6 +116,10 @@ class Services(Protocol):
 
     def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any: ...
 
+    def vectors(self) -> Any:
+        """The vector store (``builder.vectors.VectorStore``) of the run's workspace."""
+        ...
+
 
 class NodeContext(Protocol):
     """What a running node can see and do. The engine implements it."""
