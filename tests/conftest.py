@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.stack import Stack, start_stack
+from fomo.stack import Stack, start_stack
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import redis
 from websockets.exceptions import ConnectionClosed
 
 from tests.integration.graphs import llm_chain
-from tests.integration.stack import Api, read_events
+from fomo.stack import Api, read_events
 
 pytestmark = [pytest.mark.integration]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.graphs import everything, llm_chain
-from tests.integration.stack import read_events
+from fomo.stack import read_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 

@@ -8,7 +8,7 @@ import pytest
 
 from fomo import launcher
 from tests.integration.graphs import llm_chain
-from tests.integration.stack import read_events, start_stack
+from fomo.stack import read_events, start_stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
