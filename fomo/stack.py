@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import socket
 import subprocess
 import uuid
 from dataclasses import dataclass, field
@@ -106,6 +107,13 @@ def start_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | None
     return stack
 
 
+def _http(base: str) -> httpx.Client:
+    # TCP_NODELAY as browsers set it: without it a POST's body waits behind its headers for the
+    # server's delayed ACK (~40 ms on Linux) and every request looks 40 ms slower than it is.
+    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    return httpx.Client(base_url=base, timeout=30, follow_redirects=False, transport=transport)
+
+
 class Api:
     """A logged-in HTTP client speaking fomo's JSON API (session cookie + CSRF header)."""
 
@@ -115,7 +123,7 @@ class Api:
 
     @classmethod
     def login(cls, base: str, username: str, password: str) -> Api:
-        http = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+        http = _http(base)
         http.get("/login/")
         resp = http.post("/login/", data={"username": username, "password": password,
                                           "csrfmiddlewaretoken": http.cookies["csrftoken"]},
@@ -125,7 +133,7 @@ class Api:
 
     @classmethod
     def anonymous(cls, base: str) -> Api:
-        return cls(base, httpx.Client(base_url=base, timeout=30, follow_redirects=False))
+        return cls(base, _http(base))
 
     def _headers(self) -> dict[str, str]:
         token = self.http.cookies.get("csrftoken")
