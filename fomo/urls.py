@@ -5,6 +5,7 @@ from django.urls import path
 from builder import api as b
 from builder import api_collections as bv
 from builder import api_credentials as bc
+from builder import api_documents as bd
 from builder import api_templates as bt
 from builder import views
 from fomo.health import healthz
@@ -31,6 +32,10 @@ api = [
     path("credentials/<int:pk>", bc.CredentialDetail.as_view()),
     path("workspaces/<int:workspace_id>/collections", bv.CollectionList.as_view()),
     path("workspaces/<int:workspace_id>/collections/<str:name>", bv.CollectionDetail.as_view()),
+    path("workspaces/<int:workspace_id>/documents", bd.WorkspaceDocuments.as_view()),
+    path("documents/<int:pk>", bd.DocumentDetail.as_view()),
+    path("workspaces/<int:workspace_id>/conversations", bd.WorkspaceConversations.as_view()),
+    path("workspaces/<int:workspace_id>/conversations/<str:session>", bd.ConversationDetail.as_view()),
     path("templates", bt.TemplateList.as_view()),
     path("templates/<slug:slug>", bt.TemplateCreate.as_view()),
 ]

@@ -57,6 +57,18 @@ class RunServices:
         api_key, url = self._resolve(provider, credential, base_url)
         return make_moderator(api_key=api_key, base_url=url)
 
+    def document(self, document_id: Any) -> dict[str, Any]:
+        """A document of this run's workspace: meta + ``text``; LookupError otherwise. Blocking."""
+        from builder.documents import load_for_run
+
+        return load_for_run(self.workspace_id, document_id)
+
+    def memory(self) -> Any:
+        """Conversation memory bound to this run's workspace (blocking methods)."""
+        from builder.conversations import MemoryStore
+
+        return MemoryStore(self.workspace_id)
+
     def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from builder.nodes.base import Registry
+from builder.nodes.document_load import DocumentLoadNode
 from builder.nodes.embed import EmbedNode
 from builder.nodes.http_request import HttpRequestNode
 from builder.nodes.input_node import InputNode
 from builder.nodes.json_extract import JsonExtractNode
 from builder.nodes.llm_chat import LlmChatNode
+from builder.nodes.memory import MemoryLoadNode, MemorySaveNode
 from builder.nodes.merge import MergeNode
 from builder.nodes.output_node import OutputNode
 from builder.nodes.output_parse import OutputParseNode
@@ -39,3 +41,6 @@ registry.register(VectorDeleteNode)
 registry.register(HttpRequestNode)
 registry.register(OutputParseNode)
 registry.register(FilterNode)
+registry.register(DocumentLoadNode)
+registry.register(MemoryLoadNode)
+registry.register(MemorySaveNode)

@@ -72,6 +72,12 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
                                  "DELETE": ("admin", None)},
     "api/workspaces/<int:workspace_id>/collections": {"GET": ("read", None)},
     "api/workspaces/<int:workspace_id>/collections/<str:name>": {"GET": ("read", None), "DELETE": ("delete", None)},
+    "api/workspaces/<int:workspace_id>/documents": {"GET": ("read", None),
+                                                    "POST": ("edit", {"name": "n", "text": "t"})},
+    "api/documents/<int:pk>": {"GET": ("read", None), "DELETE": ("delete", None)},
+    "api/workspaces/<int:workspace_id>/conversations": {"GET": ("read", None)},
+    "api/workspaces/<int:workspace_id>/conversations/<str:session>": {"GET": ("read", None),
+                                                                      "DELETE": ("delete", None)},
     "api/templates": {"GET": ("login", None)},
     "api/templates/<slug:slug>": {"POST": ("edit", {"workspace": "{ws}"})},
     "api/invites/accept": {"POST": ("login", {"token": "{invite}"})},
@@ -161,8 +167,13 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
         credential.save()
     except Exception:  # credentials not available: their routes then cannot be exercised
         pass
-    return {"ws": pipeline.workspace, "pipeline": pipeline, "run": run, "link": link, "share": raw_share,
-            "invite": raw_invite, "invite_obj": invite, "tokens": tokens, "scoped": scoped_raw,
+    from builder.conversations import MemoryStore
+    from builder.documents import Document
+
+    document = Document.objects.create(workspace=pipeline.workspace, name="d", content="text", size=4, source="paste")
+    MemoryStore(pipeline.workspace.pk).save("s1", [("user", "hi"), ("assistant", "hello")])
+    return {"document": document, "ws": pipeline.workspace, "pipeline": pipeline, "run": run, "link": link,
+            "share": raw_share, "invite": raw_invite, "invite_obj": invite, "tokens": tokens, "scoped": scoped_raw,
             "credential": credential, "users": users}
 
 
@@ -184,7 +195,7 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
     values = {
         "workspace_id": world["ws"].pk, "number": 1, "run_id": world["run"].pk, "link_id": world["link"].pk,
         "invite_id": world["invite_obj"].pk, "user_id": world["users"]["vera"].pk, "token": world["share"],
-        "name": "nothing-here", "slug": "transcript-summary",
+        "name": "nothing-here", "slug": "transcript-summary", "session": "s1",
     }
     if route.startswith("api/pipelines/"):
         values["pk"] = p.pk
@@ -192,6 +203,8 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
         values["pk"] = world["run"].pk
     elif route.startswith("api/tokens/"):
         values["pk"] = world["tokens"][OWN.get(persona, "alice")].pk
+    elif route.startswith("api/documents/"):
+        values["pk"] = world["document"].pk
     elif route.startswith("api/credentials/"):
         values["pk"] = world["credential"].pk if world["credential"] else 999999
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
