@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -33,7 +33,7 @@ class LostRun(Exception):
 
 
 def _dt(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=dt_timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 class DjangoSink:

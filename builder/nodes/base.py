@@ -5,6 +5,7 @@ A node type is one subclass of :class:`Node` in its own module plus one line in
 """
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
@@ -173,7 +174,7 @@ class Node:
     title: ClassVar[str]
     category: ClassVar[str]
     description: ClassVar[str] = ""
-    Config: ClassVar[type[BaseModel]] = EmptyConfig
+    Config: ClassVar[builtins.type[BaseModel]] = EmptyConfig
     inputs: ClassVar[tuple[Port, ...]] = ()
     outputs: ClassVar[tuple[Port, ...]] = ()
     partial_inputs: ClassVar[bool] = False

@@ -8,7 +8,7 @@ pieces into chunks of at most ``chunk_size`` characters that overlap by up to ``
 from __future__ import annotations
 
 import asyncio
-
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -97,6 +97,8 @@ class TextSplitNode(Node):
         text = inputs.get("text")
         if not isinstance(text, str):
             raise NodeError(f"text must be a string, got {type(text).__name__}", kind="bad_input", field="text")
+        split: Callable[..., list[str]]
+        args: tuple[Any, ...]
         if config.mode == "tokens":
             split, args = split_tokens, (text, config.chunk_size, config.chunk_overlap, config.encoding)
         else:

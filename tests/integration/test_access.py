@@ -8,8 +8,8 @@ import pytest
 import redis
 from websockets.exceptions import ConnectionClosed
 
-from tests.integration.graphs import llm_chain
 from fomo.stack import Api, read_events
+from tests.integration.graphs import llm_chain
 
 pytestmark = [pytest.mark.integration]
 
@@ -72,14 +72,12 @@ def test_an_anonymous_client_is_refused_everywhere(live_stack, alices_run):
 def test_the_websocket_refuses_strangers_and_anonymous_clients(live_stack, alices_run):
     _, run_id = alices_run
     charlie = live_stack.client("charlie")
-    with charlie.websocket(run_id) as ws:
-        with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=5)
+    with charlie.websocket(run_id) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=5)
     assert closed.value.rcvd.code == 4404
     anon = Api.anonymous(live_stack.url)
-    with anon.websocket(run_id) as ws:
-        with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=5)
+    with anon.websocket(run_id) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=5)
     assert closed.value.rcvd.code == 4401
 
 

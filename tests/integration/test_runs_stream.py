@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.graphs import everything, llm_chain
 from fomo.stack import read_events
+from tests.integration.graphs import everything, llm_chain
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 

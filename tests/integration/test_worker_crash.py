@@ -7,8 +7,8 @@ import json
 import pytest
 
 from fomo import launcher
-from tests.integration.graphs import llm_chain
 from fomo.stack import read_events, start_stack
+from tests.integration.graphs import llm_chain
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 

@@ -13,6 +13,7 @@ from tests.api.conftest import as_user, users  # noqa: F401
 
 from .conftest import node_outputs, run_graph
 
+
 @pytest.mark.parametrize("slug", sorted(TEMPLATES))
 def test_every_template_validates_and_runs_offline_with_its_defaults(slug, services):
     for spec in TEMPLATES[slug].pipelines:
