@@ -105,6 +105,7 @@ class Recorded:
     fault: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    emitted: list[float] = field(default_factory=list)  # time.time() each streamed delta was written
 
 
 def reply_tokens(model: str, messages: list[dict[str, Any]] | None) -> list[str]:
@@ -321,6 +322,7 @@ class LLMStub:
             if self.token_delay_s:
                 await asyncio.sleep(self.token_delay_s)
             await resp.write(_sse_frame(event, data))
+            rec.emitted.append(time.time())  # wall clock, comparable with other processes' clocks
         for event, data in tail:
             await resp.write(_sse_frame(event, data))
         await resp.write_eof()
