@@ -8,11 +8,13 @@ stream (no sleeping at all when it is 0). Usage is counted with :mod:`builder.to
 
 Test hooks, written into the last user message:
   ``[[fake:fail:<kind>]]``           every call fails with ``ProviderError(kind)``;
-  ``[[fake:fail_times:<n>:<kind>]]`` the first ``n`` calls with that prompt (per process) fail.
+  ``[[fake:fail_times:<n>:<kind>]]`` the first ``n`` calls with that prompt (per process) fail;
+  ``[[fake:kill]]``                  the process exits at once (``os._exit(137)``), as if the kernel
+                                     killed it; only when ``FOMO_ALLOW_KILL_HOOK=1`` (chaos tests).
 Retryable kinds are rate_limit, server, timeout, connection and stream_cut.
 
 If the environment variable ``FOMO_FAKE_CALL_LOG`` names a file, each chat call appends one
-JSON line ``{"model", "last_user", "pid"}`` to it (one ``O_APPEND`` write, safe across processes).
+JSON line ``{"model", "last_user", "pid", "ts"}`` to it (one ``O_APPEND`` write, safe across processes).
 """
 from __future__ import annotations
 
@@ -72,7 +74,8 @@ def _log_call(model: str, last_user: str) -> None:
     path = os.environ.get("FOMO_FAKE_CALL_LOG")
     if not path:
         return
-    line = json.dumps({"model": model, "last_user": last_user, "pid": os.getpid()}, ensure_ascii=False) + "\n"
+    line = json.dumps({"model": model, "last_user": last_user, "pid": os.getpid(), "ts": time.time()},
+                      ensure_ascii=False) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode("utf-8", "surrogatepass"))
@@ -81,6 +84,8 @@ def _log_call(model: str, last_user: str) -> None:
 
 
 def _check_hooks(last_user: str) -> None:
+    if "[[fake:kill]]" in last_user and os.environ.get("FOMO_ALLOW_KILL_HOOK") == "1":
+        os._exit(137)  # a poison step: the worker dies mid-run, every time (chaos suite only)
     match = _HOOK.search(last_user)
     if not match:
         return
