@@ -38,6 +38,9 @@ test: setup chromium
 bench: setup
 	$(PY) scripts/run_bench.py
 
+chaos: setup
+	$(PY) -m chaos
+
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m mypy
