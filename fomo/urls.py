@@ -8,6 +8,7 @@ from builder import api_credentials as bc
 from builder import api_documents as bd
 from builder import api_templates as bt
 from builder import views
+from fomo import checks  # noqa: F401 - registers the start-up checks (fomo/checks.py)
 from fomo.health import healthz
 from runs import api as r
 from teams.urls import api as teams_api
