@@ -5,10 +5,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
 from builder.providers import pricing
 from builder.providers.base import ProviderError
-from builder.providers.registry import PROVIDERS
 
 DEFAULT_MODELS = {"local": "all-minilm-l6-v2", "fake": "fake-embed", "openai": "text-embedding-3-small",
                   "openai_compatible": "", "cohere": "embed-english-v3.0"}
@@ -28,19 +28,12 @@ class EmbedConfig(BaseModel):
     @field_validator("provider")
     @classmethod
     def _known_embedding_provider(cls, value: str) -> str:
-        known = sorted(name for name, p in PROVIDERS.items() if p.embeddings)
-        if value not in known:
-            raise ValueError(f"unknown embedding provider {value!r}; choose one of {', '.join(known)}")
-        return value
+        return provider_fields.known_provider(value, "embeddings")
 
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
-        return value
+        return provider_fields.http_url(value)
 
     def model_name(self) -> str:
         return self.model or DEFAULT_MODELS.get(self.provider, "")

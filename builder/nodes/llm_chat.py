@@ -5,10 +5,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
 from builder.providers import pricing
 from builder.providers.base import ChatParams, ProviderError
-from builder.providers.registry import PROVIDERS
 
 
 class LlmChatConfig(BaseModel):
@@ -29,19 +29,12 @@ class LlmChatConfig(BaseModel):
     @field_validator("provider")
     @classmethod
     def _known_chat_provider(cls, value: str) -> str:
-        known = sorted(name for name, p in PROVIDERS.items() if p.chat)
-        if value not in known:
-            raise ValueError(f"unknown chat provider {value!r}; choose one of {', '.join(known)}")
-        return value
+        return provider_fields.known_provider(value, "chat")
 
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value in (None, ""):
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
-        return value
+        return provider_fields.http_url(value)
 
 
 def _messages(config: LlmChatConfig, inputs: dict[str, Any]) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 import anthropic
 
 from builder.providers.base import ChatParams, ChatResult, OnToken, ProviderError, Usage
-from builder.providers.calls import StreamProgress, run_call
+from builder.providers.calls import StreamProgress, error_detail, run_call
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
 from builder.providers.retry import (
     OnRetry,
@@ -36,15 +36,6 @@ def split_system(messages: list[dict[str, str]]) -> tuple[str | None, list[dict[
     system = [m["content"] for m in messages if m.get("role") == "system" and m.get("content")]
     turns = [{"role": m["role"], "content": m["content"]} for m in messages if m.get("role") != "system"]
     return ("\n\n".join(system) or None), turns
-
-
-def _detail(exc: anthropic.APIStatusError) -> str | None:
-    body = exc.body
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        if isinstance(err, dict) and err.get("message"):
-            return str(err["message"])
-    return None
 
 
 class AnthropicChat:
@@ -73,9 +64,9 @@ class AnthropicChat:
         if isinstance(exc, anthropic.APIStatusError):
             status = exc.status_code
             if status < 400:  # an ``error`` event inside a 200 stream (overloaded, api_error)
-                return ProviderError(f"{self.name}: the server reported an error mid-stream: {_detail(exc)}",
+                return ProviderError(f"{self.name}: the server reported an error mid-stream: {error_detail(exc.body)}",
                                      kind="server", retryable=True, status=status)
-            return error_for_status(status, provider=self.name, detail=_detail(exc), headers=exc.response.headers)
+            return error_for_status(status, provider=self.name, detail=error_detail(exc.body), headers=exc.response.headers)
         if isinstance(exc, anthropic.APITimeoutError):
             return timeout_error(self.name, None)
         if isinstance(exc, anthropic.APIConnectionError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -16,7 +16,7 @@ try:  # the openai and anthropic SDKs ship on httpx2, a fork with its own except
     import httpx2
 except ImportError:  # pragma: no cover
     httpx2 = None  # type: ignore[assignment]
-from builder.providers.base import ProviderError
+from builder.providers.base import ChatParams, ProviderError
 from builder.providers.retry import OnRetry, RetryPolicy, connection_error, stream_cut_error, timeout_error
 
 T = TypeVar("T")
@@ -85,3 +85,30 @@ async def run_call(*, provider: str, policy: RetryPolicy, semaphore: Callable[[]
                 raise err from None
 
     return await policy.run(one, on_retry=on_retry)
+
+
+def error_detail(body: Any) -> str | None:
+    """The message of an OpenAI- or Anthropic-style error body ``{"error": {"message": ...}}``."""
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])
+    return None
+
+
+def sampling_kwargs(params: ChatParams, *, max_tokens_key: str = "max_tokens",
+                    stop_key: str = "stop") -> dict[str, Any]:
+    """The sampling parameters a chat API takes, under that API's names."""
+    kwargs: dict[str, Any] = {}
+    if params.temperature is not None:
+        kwargs["temperature"] = params.temperature
+    if params.max_tokens is not None:
+        kwargs[max_tokens_key] = params.max_tokens
+    if params.stop:
+        kwargs[stop_key] = params.stop
+    if params.seed is not None:
+        kwargs["seed"] = params.seed
+    if params.response_format == "json":
+        kwargs["response_format"] = {"type": "json_object"}
+    kwargs.update(params.extra)
+    return kwargs

@@ -16,7 +16,7 @@ import cohere
 from cohere.core.api_error import ApiError
 
 from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
-from builder.providers.calls import StreamProgress, run_call
+from builder.providers.calls import StreamProgress, run_call, sampling_kwargs
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
 from builder.providers.retry import OnRetry, RetryPolicy, error_for_status, stream_cut_error
 
@@ -92,17 +92,7 @@ class CohereChat(_Client):
                        *, on_retry: OnRetry | None = None) -> ChatResult:
         kwargs: dict[str, Any] = {"model": params.model, "messages": messages,
                                   "request_options": {"max_retries": 0, "timeout": params.timeout_s}}
-        if params.temperature is not None:
-            kwargs["temperature"] = params.temperature
-        if params.max_tokens is not None:
-            kwargs["max_tokens"] = params.max_tokens
-        if params.stop:
-            kwargs["stop_sequences"] = params.stop
-        if params.seed is not None:
-            kwargs["seed"] = params.seed
-        if params.response_format == "json":
-            kwargs["response_format"] = {"type": "json_object"}
-        kwargs.update(params.extra)
+        kwargs.update(sampling_kwargs(params, stop_key="stop_sequences"))
 
         async def attempt(progress: StreamProgress) -> ChatResult:
             if on_token is None:

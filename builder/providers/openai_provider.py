@@ -18,7 +18,7 @@ from typing import Any
 import openai
 
 from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
-from builder.providers.calls import StreamProgress, run_call
+from builder.providers.calls import StreamProgress, error_detail, run_call, sampling_kwargs
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
 from builder.providers.retry import (
     OnRetry,
@@ -30,15 +30,6 @@ from builder.providers.retry import (
 )
 
 _NO_KEY = "not-needed"  # the SDK insists on a key; local servers ignore it
-
-
-def _detail(exc: openai.APIStatusError) -> str | None:
-    body = exc.body
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        if isinstance(err, dict) and err.get("message"):
-            return str(err["message"])
-    return None
 
 
 class _Client:
@@ -73,7 +64,7 @@ class _Client:
 
     def map_error(self, exc: BaseException, progress: StreamProgress) -> ProviderError | None:
         if isinstance(exc, openai.APIStatusError):
-            return error_for_status(exc.status_code, provider=self.name, detail=_detail(exc),
+            return error_for_status(exc.status_code, provider=self.name, detail=error_detail(exc.body),
                                     headers=exc.response.headers)
         if isinstance(exc, openai.APITimeoutError):
             return timeout_error(self.name, None)
@@ -94,18 +85,9 @@ class OpenAIChat(_Client):
     async def complete(self, messages: list[dict[str, str]], params: ChatParams, on_token: OnToken | None = None,
                        *, on_retry: OnRetry | None = None) -> ChatResult:
         kwargs: dict[str, Any] = {"model": params.model, "messages": messages, "timeout": params.timeout_s}
-        if params.temperature is not None:
-            kwargs["temperature"] = params.temperature
-        if params.max_tokens is not None:
-            # OpenAI's newer models accept only max_completion_tokens; compatible servers know max_tokens.
-            kwargs["max_completion_tokens" if self.name == "openai" else "max_tokens"] = params.max_tokens
-        if params.stop:
-            kwargs["stop"] = params.stop
-        if params.seed is not None:
-            kwargs["seed"] = params.seed
-        if params.response_format == "json":
-            kwargs["response_format"] = {"type": "json_object"}
-        kwargs.update(params.extra)
+        # OpenAI's newer models accept only max_completion_tokens; compatible servers know max_tokens.
+        kwargs.update(sampling_kwargs(
+            params, max_tokens_key="max_completion_tokens" if self.name == "openai" else "max_tokens"))
 
         async def attempt(progress: StreamProgress) -> ChatResult:
             if on_token is None:

@@ -90,7 +90,7 @@ def test_it_logs_each_call_to_the_call_log(tmp_path, monkeypatch):
     complete([{"role": "user", "content": "second"}, {"role": "assistant", "content": "ok"}])
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [line["last_user"] for line in lines] == ["first", "second"]
-    assert all(set(line) == {"model", "last_user", "pid"} for line in lines)
+    assert all(set(line) == {"model", "last_user", "pid", "ts"} for line in lines)
 
 
 def test_it_fails_on_request_with_the_named_kind():
