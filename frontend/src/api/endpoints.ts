@@ -44,6 +44,9 @@ export const api = {
 
   startRun: (id: string, inputs: Record<string, unknown>, version?: number) =>
     request<RunSummary>("POST", `/api/pipelines/${enc(id)}/runs`, version === undefined ? { inputs } : { inputs, version }),
+  /** Re-run `from_node` and everything downstream, reusing the other nodes' outputs of `from_run`. */
+  runFrom: (id: string, inputs: Record<string, unknown>, fromRun: string, fromNode: string) =>
+    request<RunSummary>("POST", `/api/pipelines/${enc(id)}/runs`, { inputs, from_run: Number(fromRun) || fromRun, from_node: fromNode }),
   listRuns: (id: string, limit = 50) => request<RunSummary[]>("GET", `/api/pipelines/${enc(id)}/runs?limit=${limit}`),
   getRun: (id: string) => request<RunDetail>("GET", `/api/runs/${enc(id)}`),
   runEvents: (id: string, after: number, limit = 1000) =>

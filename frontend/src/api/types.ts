@@ -85,6 +85,8 @@ export interface GraphNode {
   map: MapSpec | null;
   timeout_s?: number | null;
   retry?: RetrySpec | null;
+  /** Later runs reuse this node's recorded outputs from that run until it is unpinned. */
+  pinned?: { run: string | number } | null;
 }
 
 export interface GraphEdge {
@@ -182,6 +184,8 @@ export interface RunSummary {
   usage: Usage | null;
   cost: number | null;
   attempt: number;
+  /** Node id -> the run whose recorded outputs this run reused for it (run from here, pins). */
+  reused?: Record<string, string | number>;
 }
 
 export interface NodeErrorInfo {
@@ -204,6 +208,8 @@ export interface NodeRun {
   duration_ms: number | null;
   usage: Usage | null;
   cost: number | null;
+  /** The run this record's outputs were copied from, or null when the node ran here. */
+  reused_from?: string | number | null;
 }
 
 export interface RunDetail extends RunSummary {

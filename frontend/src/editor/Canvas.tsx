@@ -4,6 +4,7 @@
  */
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -16,7 +17,8 @@ import {
   type EdgeChange,
   type OnConnect,
 } from "@xyflow/react";
-import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { estimateSize, fitViewport } from "../lib/viewport";
 import type { GraphNode } from "../api/types";
 import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
 import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
@@ -33,6 +35,15 @@ import { FomoNode, type FomoFlowNode } from "./FomoNode";
 const nodeTypes = { fomo: FomoNode };
 export const DRAG_MIME = "application/x-fomo-node-type";
 const FIT_OPTIONS = { maxZoom: 1, padding: 0.15 };
+const MIN_ZOOM = 0.1;
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ["Delete", "Backspace"];
+const MULTI_KEYS = ["Shift", "Meta", "Control"];
+/**
+ * Above this many nodes the canvas drops what costs per node on every viewport change: the
+ * minimap (one subscribed component per node; shown on request) and animated edges.
+ */
+export const BIG_GRAPH = 200;
 
 type Size = { width: number; height: number };
 interface Cached {
@@ -63,8 +74,33 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const sizes = useRef(new Map<string, Size>());
   // Fit only a pipeline that opens with nodes; on an empty canvas the first drop must stay put.
   const [fitOnOpen] = useState(() => useGraph.getState().doc.nodes.length > 0);
+  const big = doc.nodes.length > BIG_GRAPH;
+  const [miniWanted, setMiniWanted] = useState(false);
+  const showMini = !big || miniWanted;
+  const wrap = useRef<HTMLDivElement>(null);
+  const stable = useRef<Record<string, NodePorts>>({});
+  // The opening viewport, fitted from the document as soon as the pane has a size (see lib/viewport).
+  const [initialView, setInitialView] = useState<{ x: number; y: number; zoom: number } | null>(fitOnOpen ? null : { x: 0, y: 0, zoom: 1 });
+  useLayoutEffect(() => {
+    if (initialView || !wrap.current) return;
+    const { nodes: ns } = useGraph.getState().doc;
+    const boxes = ns.map((n) => {
+      const ports = portsFor(n, dynamic, byType);
+      return { ...n.position, ...estimateSize(ports?.inputs.length ?? 1, ports?.outputs.length ?? 1) };
+    });
+    const r = wrap.current.getBoundingClientRect();
+    setInitialView(fitViewport(boxes, r, { padding: FIT_OPTIONS.padding, minZoom: MIN_ZOOM, maxZoom: FIT_OPTIONS.maxZoom }));
+  }, [initialView, dynamic, byType]);
 
-  const provisional = useMemo(() => provisionalPorts(doc.nodes, doc.edges, dynamic, byType), [doc.nodes, doc.edges, dynamic, byType]);
+  // Recomputed on every drag frame (positions change doc.nodes): keep each node's previous
+  // object when its ports are the same, so dragging does not re-render every dynamic node.
+  const provisional = useMemo(() => {
+    const next = provisionalPorts(doc.nodes, doc.edges, dynamic, byType);
+    const prev = stable.current;
+    for (const [id, ports] of Object.entries(next)) if (prev[id] && samePorts(prev[id], ports)) next[id] = prev[id];
+    stable.current = next;
+    return next;
+  }, [doc.nodes, doc.edges, dynamic, byType]);
   const world = useMemo<ConnectionWorld>(() => {
     const index = new Map(doc.nodes.map((n) => [n.id, n]));
     return {
@@ -106,7 +142,8 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
 
   const edges = useMemo<Edge[]>(() => {
     const sel = new Set(selEdges);
-    const running = new Set(activeKey ? activeKey.split(" ") : []);
+    // Animated edges repaint every frame: only on graphs small enough to afford it.
+    const running = new Set(activeKey && !big ? activeKey.split(" ") : []);
     return doc.edges.map((e) => {
       const errs = edgeErrors[e.id];
       return {
@@ -122,7 +159,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         ariaLabel: `Edge from ${e.source}.${e.source_port} to ${e.target}.${e.target_port}`,
       };
     });
-  }, [doc.edges, selEdges, edgeErrors, activeKey]);
+  }, [doc.edges, selEdges, edgeErrors, activeKey, big]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FomoFlowNode>[]) => {
@@ -233,14 +270,21 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     [flow, readOnly],
   );
 
+  const onNodeDoubleClick = useCallback((_: unknown, n: FomoFlowNode) => onNodeOpen?.(n.id), [onNodeOpen]);
+  const onPaneClick = useCallback(() => useSelection.getState().clear(), []);
+  // While the viewport moves, promote it to its own compositor layer so a pan only moves
+  // pixels already drawn; dropped afterwards so zoomed text is re-rasterised sharp.
+  const onMoveStart = useCallback(() => wrap.current?.classList.add("is-moving"), []);
+  const onMoveEnd = useCallback(() => wrap.current?.classList.remove("is-moving"), []);
+
   return (
-    <div className={`canvas${far ? " lod-far" : ""}`} onDragOver={(e) => {
+    <div ref={wrap} className={`canvas${far ? " lod-far" : ""}${big ? " is-big" : ""}`} onDragOver={(e) => {
       if (e.dataTransfer.types.includes(DRAG_MIME)) {
         e.preventDefault();
         e.dataTransfer.dropEffect = "copy";
       }
     }} onDrop={onDrop}>
-      <ReactFlow<FomoFlowNode, Edge>
+      {initialView && <ReactFlow<FomoFlowNode, Edge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -250,24 +294,38 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         onConnectEnd={onConnectEnd}
         onDelete={onDelete}
         isValidConnection={isValidConnection}
-        onNodeDoubleClick={(_, n) => onNodeOpen?.(n.id)}
-        onPaneClick={() => useSelection.getState().clear()}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onPaneClick={onPaneClick}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
-        deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
-        multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_KEYS}
         selectionKeyCode="Shift"
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
-        onlyRenderVisibleElements={doc.nodes.length > 150}
+        onlyRenderVisibleElements={big}
+        defaultViewport={initialView}
         fitView={fitOnOpen}
         fitViewOptions={FIT_OPTIONS}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable ariaLabel="Minimap" nodeStrokeWidth={3} />
-        <Controls showInteractive={!readOnly} />
-      </ReactFlow>
+        {showMini && <MiniMap pannable zoomable ariaLabel="Minimap" nodeStrokeWidth={3} />}
+        <Controls showInteractive={!readOnly}>
+          {big && (
+            <ControlButton onClick={() => setMiniWanted((v) => !v)} title={miniWanted ? "Hide the minimap" : "Show the minimap"} aria-label={miniWanted ? "Hide the minimap" : "Show the minimap"} aria-pressed={miniWanted}>
+              ▦
+            </ControlButton>
+          )}
+        </Controls>
+      </ReactFlow>}
     </div>
   );
+}
+
+function samePorts(a: NodePorts, b: NodePorts): boolean {
+  const same = (x: NodePorts["inputs"], y: NodePorts["inputs"]) => x.length === y.length && x.every((p, i) => p.name === y[i].name && p.type === y[i].type);
+  return same(a.inputs, b.inputs) && same(a.outputs, b.outputs);
 }

@@ -4,6 +4,7 @@ import { memo } from "react";
 import type { GraphNode } from "../api/types";
 import type { NodePorts } from "../lib/connection";
 import { effectiveInputType, effectiveOutputType } from "../lib/connection";
+import { reusedFrom } from "../lib/reuse";
 import { useRun } from "../stores/run";
 import { useSave } from "../stores/save";
 import { duration } from "../ui/format";
@@ -20,14 +21,17 @@ const STATE_LABEL: Record<string, string> = {
   skipped: "skipped",
   abandoned: "abandoned",
   cancelled: "cancelled",
+  reused: "reused",
 };
 
 function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
   const { node, ports, title } = data;
   const live = useRun((s) => (s.runId ? s.live.nodes[id] : undefined));
   const watching = useRun((s) => s.runId !== null);
+  // A primitive (string | null), so the node re-renders only when its own answer changes.
+  const reused = useRun((s) => (s.runId && !s.live.nodes[id] ? reusedFrom(id, s.live, s.detail) : null));
   const errors = useSave((s) => s.byNode[id]);
-  const state = live?.state ?? (watching ? "pending" : null);
+  const state = live?.state ?? (reused !== null ? "reused" : watching ? "pending" : null);
   // A mapped node streams per item: show the item that spoke last.
   const streamed = live ? (live.lastItem !== null ? live.itemStates[live.lastItem]?.tokens : live.tokens) || "" : "";
   const itemsDone = live?.items ? Object.values(live.itemStates).filter((i) => i.state === "succeeded").length : 0;
@@ -46,6 +50,11 @@ function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
         {node.map && (
           <span className="badge badge-map" title={`Mapped over “${node.map.port}”, ${node.map.concurrency} at a time`}>
             map
+          </span>
+        )}
+        {node.pinned && (
+          <span className="badge badge-pinned" data-testid="node-pinned" title={`Outputs pinned from run ${node.pinned.run}`}>
+            pin
           </span>
         )}
         {state && (

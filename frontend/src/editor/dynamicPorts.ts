@@ -1,12 +1,21 @@
-/** Keeps dynamic ports (template variables, router branches) in step with each node's config. */
+/**
+ * Keeps dynamic ports (template variables, router branches) in step with each node's config.
+ *
+ * A big pipeline opens on its catalog ports plus the ports its edges use (see
+ * `provisionalPorts`); a node's own ports are fetched once it is selected or edited, instead of
+ * hundreds of requests on open.
+ */
 import { useEffect, useRef } from "react";
 import { api } from "../api/endpoints";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { usePorts } from "../stores/ports";
+import { useSelection } from "../stores/selection";
 
 const DEBOUNCE_MS = 300;
 const MAX_IN_FLIGHT = 4;
+/** Up to this many dynamic nodes, every one is fetched on open. */
+const EAGER_MAX = 30;
 
 // A small limiter, so opening a pipeline with hundreds of templates does not flood the server.
 let inFlight = 0;
@@ -27,14 +36,19 @@ export function useDynamicPorts() {
   const byType = useCatalog((s) => s.byType);
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const wanted = useRef(new Map<string, string>());
+  const openedWith = useRef(new Map<string, string>());
+  const selected = useSelection((s) => s.nodes);
 
   useEffect(() => {
     const dynamic = usePorts.getState().dynamic;
-    for (const n of doc.nodes) {
-      const spec = byType[n.type];
-      if (!spec?.dynamic_ports) continue;
+    const nodes = doc.nodes.filter((n) => byType[n.type]?.dynamic_ports);
+    const lazy = nodes.length > EAGER_MAX;
+    const sel = new Set(selected);
+    for (const n of nodes) {
       const key = JSON.stringify([n.type, n.version, n.config]);
+      if (!openedWith.current.has(n.id)) openedWith.current.set(n.id, key);
       if (dynamic[n.id]?.key === key || wanted.current.get(n.id) === key) continue;
+      if (lazy && !dynamic[n.id] && !sel.has(n.id) && openedWith.current.get(n.id) === key) continue;
       wanted.current.set(n.id, key);
       const prev = timers.current.get(n.id);
       if (prev) clearTimeout(prev);
@@ -53,7 +67,7 @@ export function useDynamicPorts() {
         }, first ? 0 : DEBOUNCE_MS),
       );
     }
-  }, [doc.nodes, byType]);
+  }, [doc.nodes, byType, selected]);
 
   useEffect(() => {
     const t = timers.current;

@@ -37,6 +37,17 @@ export function updateNode(doc: GraphDoc, id: string, patch: Partial<GraphNode>)
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, ...patch } : n)) };
 }
 
+/** Pin a node's recorded outputs of `runId` (later runs reuse them), or unpin with null. */
+export function pinNode(doc: GraphDoc, id: string, runId: string | number | null): GraphDoc {
+  const node = doc.nodes.find((n) => n.id === id);
+  if (!node || String(node.pinned?.run ?? "") === String(runId ?? "")) return doc;
+  if (runId === null) {
+    const { pinned: _pin, ...rest } = node;
+    return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? rest : n)) };
+  }
+  return updateNode(doc, id, { pinned: { run: Number(runId) || runId } });
+}
+
 export function moveNodes(doc: GraphDoc, positions: Record<string, { x: number; y: number }>): GraphDoc {
   return { ...doc, nodes: doc.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) };
 }
@@ -102,7 +113,9 @@ export function pasteInto(doc: GraphDoc, clip: ClipboardPayload, offset = { x: 4
     const id = newId("n", taken);
     taken.add(id);
     rename.set(n.id, id);
-    return { ...normalize({ nodes: [n] }).nodes[0], id, position: { x: (n.position?.x ?? 0) + offset.x, y: (n.position?.y ?? 0) + offset.y } };
+    // A pin names a run of the pipeline it was copied from: a pasted node starts unpinned.
+    const { pinned: _pin, ...copy } = normalize({ nodes: [n] }).nodes[0];
+    return { ...copy, id, position: { x: (n.position?.x ?? 0) + offset.x, y: (n.position?.y ?? 0) + offset.y } };
   });
   const edgeIds = new Set(doc.edges.map((e) => e.id));
   const edges = clip.edges

@@ -1,10 +1,13 @@
 /** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
 import { useEffect } from "react";
 import type { GraphDoc, NodeRun } from "../api/types";
+import { pinNode } from "../lib/graphOps";
+import { reuseActions, reusedFrom } from "../lib/reuse";
 import { useGraph } from "../stores/graph";
 import { useRun } from "../stores/run";
 import { useSelection } from "../stores/selection";
 import { duration, money } from "../ui/format";
+import { startRunFromNode } from "./RunPanel";
 import { ValueView } from "./ValueView";
 
 export function Inspector({ doc }: { doc?: GraphDoc }) {
@@ -15,6 +18,8 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
   const detail = useRun((s) => s.detail);
   const nodeId = selected.length === 1 ? selected[0] : null;
   const live = useRun((s) => (nodeId ? s.live.nodes[nodeId] : undefined));
+  const runLive = useRun((s) => s.live);
+  const readOnly = useGraph((s) => s.readOnly);
 
   useEffect(() => {
     if (nodeId && runId) void useRun.getState().refreshDetail();
@@ -26,7 +31,10 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
   const records = (detail?.nodes ?? []).filter((r) => r.node_id === nodeId);
   const main: NodeRun | undefined = records.find((r) => r.item === null) ?? records[0];
   const items = records.filter((r) => r.item !== null).sort((a, b) => (a.item ?? 0) - (b.item ?? 0));
-  const state = live?.state ?? main?.status ?? "pending";
+  const reused = reusedFrom(nodeId, runLive, detail);
+  const state = live?.state ?? main?.status ?? (reused !== null ? "reused" : "pending");
+  const runStatus = runLive.lastSeq ? runLive.status : detail?.status;
+  const actions = reuseActions(gn, runStatus && runId ? { id: runId, status: runStatus } : null, main, !doc && !readOnly);
   const error = live?.error ?? main?.error;
   const usage = main?.usage ?? live?.usage;
 
@@ -45,6 +53,44 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
         <dt>Cost</dt>
         <dd>{money(main?.cost ?? live?.cost)}</dd>
       </dl>
+      {reused !== null && (
+        <p className="reused-note" data-testid="reused-note">
+          <span className="badge badge-reused">reused</span>{" "}
+          {reused ? (
+            <>
+              outputs recorded by run <a href={`/runs/${reused}/`}>{reused}</a>; not run again
+            </>
+          ) : (
+            "finished in an earlier attempt of this run"
+          )}
+        </p>
+      )}
+      {gn?.pinned && (
+        <p className="small" data-testid="pinned-note">
+          <span className="badge badge-pinned">pinned</span> later runs reuse the outputs of run <a href={`/runs/${gn.pinned.run}/`}>{String(gn.pinned.run)}</a>
+        </p>
+      )}
+      {(actions.runFrom || actions.pin || actions.unpin) && (
+        <div className="row reuse-actions">
+          {actions.runFrom && (
+            <button type="button" className="btn btn-primary" data-testid="run-from-here" title="Re-run this node and everything downstream; reuse the recorded outputs of the rest"
+              onClick={() => void startRunFromNode(runId, nodeId, detail?.inputs ?? {})}>
+              Run from here
+            </button>
+          )}
+          {actions.pin && (
+            <button type="button" className="btn" data-testid="pin-output" title="Later runs reuse this node's outputs from this run until unpinned"
+              onClick={() => useGraph.getState().edit((d) => pinNode(d, nodeId, runId))}>
+              Pin this output
+            </button>
+          )}
+          {actions.unpin && (
+            <button type="button" className="btn" data-testid="unpin-output" onClick={() => useGraph.getState().edit((d) => pinNode(d, nodeId, null))}>
+              Unpin
+            </button>
+          )}
+        </div>
+      )}
       {live?.reason && <p className="muted">{live.reason}</p>}
       {error && (
         <div className="error-box" role="note">

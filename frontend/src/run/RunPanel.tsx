@@ -64,6 +64,33 @@ export async function startRunFromEditor(given?: Record<string, unknown>): Promi
   }
 }
 
+/**
+ * Run from here: re-run `nodeId` of the finished run `fromRun` and everything downstream, with
+ * that run's inputs; the server reuses every other node's recorded outputs.
+ */
+export async function startRunFromNode(fromRun: string, nodeId: string, inputs: Record<string, unknown>): Promise<void> {
+  const { pipelineId } = useGraph.getState();
+  if (!pipelineId) return;
+  await useSave.getState().saveNow();
+  if (useSave.getState().state.status === "conflict") {
+    toast("Resolve the save conflict before running.", "error");
+    return;
+  }
+  try {
+    const run = await api.runFrom(pipelineId, inputs, fromRun, nodeId);
+    useRun.getState().watch(run.id);
+    runsChanged();
+    const n = Object.keys(run.reused ?? {}).length;
+    toast(n ? `Re-running from here; ${n} node${n === 1 ? "" : "s"} reused.` : "Re-running from here.");
+  } catch (e) {
+    const errs = errorsFrom(e);
+    if (errs) {
+      useSave.getState().setErrors(errs);
+      toast(errs[0]?.message ?? "The run could not start.", "error");
+    } else toast(`Could not start the run: ${(e as Error).message}`, "error");
+  }
+}
+
 let listeners: (() => void)[] = [];
 const runsChanged = () => listeners.forEach((f) => f());
 

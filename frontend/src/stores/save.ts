@@ -57,6 +57,8 @@ export const useSave = create<SaveStore>((set, get) => ({
     set({ state: saveReducer(get().state, a) });
   },
   setErrors(errors) {
+    // No errors before and none now: keep the indexes, so the canvas does not rebuild every edge.
+    if (!errors.length && !get().errors.length) return;
     set({ errors, ...index(errors) });
   },
   noteEdit() {
