@@ -2,6 +2,7 @@
 import { request } from "./client";
 import type {
   Catalog,
+  CredentialInfo,
   DraftSaved,
   GraphDoc,
   GraphError,
@@ -54,5 +55,6 @@ export const api = {
       "GET",
       `/api/runs/${enc(id)}/events?after=${after}&limit=${limit}`,
     ),
+  credentials: (workspace: string) => request<CredentialInfo[]>("GET", `/api/workspaces/${enc(workspace)}/credentials`),
   cancelRun: (id: string) => request<RunSummary>("POST", `/api/runs/${enc(id)}/cancel`),
 };

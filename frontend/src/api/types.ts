@@ -111,6 +111,14 @@ export interface GraphError {
   field: string | null;
 }
 
+export interface CredentialInfo {
+  id: string | number;
+  provider: string;
+  hint: string;
+  /** Absent for viewers. */
+  name?: string;
+}
+
 export interface RunRef {
   id: string;
   status: RunStatus;

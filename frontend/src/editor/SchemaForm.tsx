@@ -1,6 +1,6 @@
 /** Renders the fields that lib/schemaForm derives from a node's config JSON schema. */
 import { useState } from "react";
-import type { JsonSchema, ProviderSpec } from "../api/types";
+import type { CredentialInfo, JsonSchema, ProviderSpec } from "../api/types";
 import { boundError, coerce, defaultItem, schemaToFields, templateVariables, type FormField } from "../lib/schemaForm";
 
 interface Props {
@@ -9,27 +9,30 @@ interface Props {
   onChange(name: string, value: unknown): void;
   errors?: Record<string, string>;
   providers?: ProviderSpec[];
+  /** The node's provider's stored credentials; undefined while unknown (a text box then). */
+  credentials?: CredentialInfo[];
   readOnly?: boolean;
   idPrefix: string;
 }
 
-export function SchemaForm({ schema, value, onChange, errors = {}, providers = [], readOnly, idPrefix }: Props) {
+export function SchemaForm({ schema, value, onChange, errors = {}, providers = [], credentials, readOnly, idPrefix }: Props) {
   const fields = schemaToFields(schema);
   return (
     <div className="form">
       {fields.map((f) => (
-        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]} providers={providers} readOnly={readOnly} id={`${idPrefix}-${f.name}`} />
+        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]} providers={providers} credentials={credentials} readOnly={readOnly} id={`${idPrefix}-${f.name}`} />
       ))}
     </div>
   );
 }
 
-function FieldRow({ field, value, onChange, error, providers, readOnly, id }: {
+function FieldRow({ field, value, onChange, error, providers, credentials, readOnly, id }: {
   field: FormField;
   value: unknown;
   onChange(v: unknown): void;
   error?: string;
   providers: ProviderSpec[];
+  credentials?: CredentialInfo[];
   readOnly?: boolean;
   id: string;
 }) {
@@ -99,8 +102,23 @@ function FieldRow({ field, value, onChange, error, providers, readOnly, id }: {
     control = <ListEditor field={field} value={Array.isArray(v) ? v : []} onChange={onChange} readOnly={readOnly} id={id} />;
   } else if (field.kind === "json") {
     control = <JsonEditor value={v} onChange={onChange} readOnly={readOnly} id={id} describedBy={describedBy} />;
+  } else if (field.kind === "credential" && credentials) {
+    const cur = v === null || v === undefined ? "" : String(v);
+    const known = credentials.some((c) => String(c.id) === cur);
+    control = (
+      <select id={id} className="input" value={cur} disabled={readOnly} aria-describedby={describedBy} data-testid="credential-select"
+        onChange={(e) => onChange(e.target.value === "" ? null : e.target.value)}>
+        <option value="">none / environment default</option>
+        {credentials.map((c) => (
+          <option key={c.id} value={String(c.id)}>
+            {c.name ?? `#${c.id}`} ({c.provider}{c.hint ? `, ${c.hint}` : ""})
+          </option>
+        ))}
+        {cur && !known && <option value={cur}>{`#${cur} (not a ${credentials.length ? "credential of this provider" : "stored credential"})`}</option>}
+      </select>
+    );
   } else {
-    // text and credential (a credential id typed in for now; a picker needs a credentials route)
+    // text, and a credential id typed in while the workspace's credentials are unknown
     control = (
       <input id={id} className="input" type="text" value={v === null || v === undefined ? "" : String(v)} disabled={readOnly} aria-describedby={describedBy}
         placeholder={field.kind === "credential" ? "credential id" : undefined} autoComplete="off"

@@ -4,6 +4,7 @@ import type { GraphNode } from "../api/types";
 import { updateNode } from "../lib/graphOps";
 import { isList } from "../lib/ports";
 import { useCatalog } from "../stores/catalog";
+import { credentialsFor, useCredentials } from "../stores/credentials";
 import { useGraph } from "../stores/graph";
 import { portsFor, usePorts } from "../stores/ports";
 import { useSave } from "../stores/save";
@@ -47,6 +48,7 @@ export function SettingsPanel() {
 function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }) {
   const spec = useCatalog((s) => s.byType[node.type]);
   const providers = useCatalog((s) => s.catalog?.providers ?? []);
+  const credentials = useCredentials((s) => s.list);
   const dynamic = usePorts((s) => s.dynamic);
   const nodeErrors = useSave((s) => s.byNode[node.id]);
   const edit = useGraph((s) => s.edit);
@@ -88,6 +90,7 @@ function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }
         value={node.config}
         errors={fieldErrors}
         providers={providers.filter((p) => (node.type.startsWith("embed") ? p.embeddings : p.chat))}
+        credentials={credentials ? credentialsFor(credentials, node.config.provider) : undefined}
         readOnly={readOnly}
         idPrefix={id}
         onChange={(name, v) => patch({ config: { ...node.config, [name]: v } }, `config.${name}`)}

@@ -16,6 +16,7 @@ import { normalize } from "../lib/graphOps";
 import { Inspector } from "../run/Inspector";
 import { RunPanel, startRunFromEditor } from "../run/RunPanel";
 import { useCatalog } from "../stores/catalog";
+import { useCredentials } from "../stores/credentials";
 import { useGraph } from "../stores/graph";
 import { usePorts } from "../stores/ports";
 import { useRun } from "../stores/run";
@@ -36,6 +37,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string }) {
         useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
         useSave.getState().load(p.revision);
         setPipeline(p);
+        void useCredentials.getState().load(String(p.workspace));
         // A reload mid-run resumes the live view of the run named in the URL hash.
         const m = /run=([^&]+)/.exec(location.hash);
         if (m) useRun.getState().watch(decodeURIComponent(m[1]));

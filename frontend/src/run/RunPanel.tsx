@@ -11,6 +11,7 @@ import { errorsFrom, useSave } from "../stores/save";
 import { toast } from "../stores/toast";
 import { duration, money, timeAgo } from "../ui/format";
 import { parseInput, runInputs } from "./inputs";
+import { CompareRuns } from "./CompareRuns";
 import { Timeline } from "./Timeline";
 import { ValueView } from "./ValueView";
 
@@ -103,6 +104,8 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
   const connected = useRun((s) => s.connected);
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [comparing, setComparing] = useState<[string, string] | null>(null);
   const specs = runInputs(doc);
 
   useEffect(() => {
@@ -187,11 +190,22 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
 
       <section>
         <h2>History</h2>
+        {runs && runs.length > 1 && (
+          <p className="row small">
+            <span className="muted">Tick two runs to compare.</span>
+            <button type="button" className="btn" data-testid="compare-runs" disabled={picked.length !== 2} onClick={() => setComparing([picked[0], picked[1]])}>
+              Compare
+            </button>
+          </p>
+        )}
+        {comparing && <CompareRuns ids={comparing} onClose={() => setComparing(null)} />}
         {runs === null && <p className="muted small">Loading…</p>}
         {runs?.length === 0 && <p className="muted small">No runs yet.</p>}
         <ul className="run-list">
           {runs?.map((r) => (
             <li key={r.id} className={String(r.id) === String(runId) ? "is-current" : ""}>
+              <input type="checkbox" aria-label={`Compare run ${r.id}`} checked={picked.includes(String(r.id))}
+                onChange={(e) => setPicked((p) => (e.target.checked ? [...p.filter((x) => x !== String(r.id)), String(r.id)].slice(-2) : p.filter((x) => x !== String(r.id))))} />
               <button className="link" onClick={() => useRun.getState().watch(r.id)} title="Show this run on the canvas">
                 <span className={`status status-${r.status}`}>{r.status}</span> {timeAgo(r.created_at)}
               </button>
