@@ -12,8 +12,8 @@ from tests.integration.graphs import llm_chain
 
 NODE_TYPES = ["input", "output", "llm.chat", "prompt.template", "text.split", "text.join", "router", "merge",
               "json.extract", "embed", "vector.query", "http.request", "nonexistent.type", ""]
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63), st.floats(allow_nan=False, allow_infinity=False),
-                      st.text(max_size=40))
+json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-2**63, 2**63),
+                      st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=40))
 json_value = st.recursive(json_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                              st.dictionaries(st.text(max_size=12), inner, max_size=4)),
                           max_leaves=12)
