@@ -15,11 +15,26 @@ from django.db import close_old_connections
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "fomo:worker:"
-TTL_S = 15
 
 
 def redis_client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def ttl_s() -> float:
+    """How long a heartbeat lasts: a few sweep periods, so a dead worker is noticed quickly."""
+    return max(5.0, 3 * float(settings.FOMO["SWEEP_SECONDS"]))
+
+
+def live_worker_ids() -> set[str] | None:
+    """Ids of the workers whose heartbeat is fresh, or None when Redis cannot say."""
+    client = redis_client()
+    try:
+        return {key.decode()[len(KEY_PREFIX):] for key in client.scan_iter(match=f"{KEY_PREFIX}*", count=500)}
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
 
 
 def live_workers() -> int:
@@ -43,7 +58,7 @@ def _loop(worker_id: str) -> None:
     every = float(settings.FOMO["SWEEP_SECONDS"])
     while True:
         try:
-            client.set(f"{KEY_PREFIX}{worker_id}", str(time.time()), ex=TTL_S)
+            client.set(f"{KEY_PREFIX}{worker_id}", str(time.time()), ex=int(ttl_s()))
             counts = sweep()
             if any(counts.values()):
                 log.info("sweeper: %s", counts)

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,16 +23,18 @@ from django.utils import timezone
 from builder.graph import validate
 from runs.engine import Engine
 from runs.engine.events import Event
+from runs.heartbeat import live_worker_ids
 from runs.lifecycle import enqueue, finish_without_worker
 from runs.loop import run_coroutine
 from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, RunStatus
 from runs.services import RunServices
-from runs.sink import DB_POOL, DjangoSink, LostRun
+from runs.sink import DjangoSink, LostRun
 from runs.sink_sql import NodeRecord
 
 log = logging.getLogger(__name__)
 
 REQUEUED = "requeued"
+LEASE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fomo-lease")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -140,7 +143,8 @@ async def _keep_lease(run_id: int, token: str, engine: Engine) -> None:
         renew = since_renew >= renew_every
         if renew:
             since_renew = 0.0
-        held, cancel = await loop.run_in_executor(DB_POOL, _lease_tick, run_id, token, renew, lease_s)
+        # Its own threads: a renewal must not queue behind event writes on the DB pool.
+        held, cancel = await loop.run_in_executor(LEASE_POOL, _lease_tick, run_id, token, renew, lease_s)
         if not held:
             log.warning("run %s: lease lost; stopping this copy", run_id)
             engine.cancel()
@@ -173,10 +177,17 @@ def sweep() -> dict[str, int]:
     whose message was lost. Safe to run from several workers at once (compare-and-set)."""
     now = timezone.now()
     lease = timedelta(seconds=_knobs()["LEASE_SECONDS"])
-    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    counts = {"requeued": 0, "failed": 0, "resent": 0, "spared": 0}
     expired = Run.objects.filter(status=RunStatus.RUNNING, lease_expires_at__lt=now).values_list(
-        "pk", "attempt", "lease_expires_at")
-    for run_id, attempt, expires in list(expired):
+        "pk", "attempt", "lease_expires_at", "lease_owner")
+    alive = live_worker_ids()
+    for run_id, attempt, expires, owner in list(expired):
+        worker_id = owner.rsplit(":", 1)[0] if owner and owner != REQUEUED else None
+        if worker_id and alive is not None and worker_id in alive and expires > now - 3 * lease:
+            # Its worker still beats: a renewal that is late (a busy database), not a death.
+            # Taking the run over would run it twice and count a crash that did not happen.
+            counts["spared"] += 1
+            continue
         if attempt >= int(_knobs()["MAX_RUN_ATTEMPTS"]):
             counts["failed"] += fail_exhausted(run_id, attempt)
         elif Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_expires_at=expires).update(

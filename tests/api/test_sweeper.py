@@ -65,3 +65,21 @@ def test_a_queued_run_whose_message_was_lost_is_sent_again(pipeline, enqueued):
     run = a_run(pipeline, enqueued_at=timezone.now() - timedelta(minutes=10))
     assert worker.sweep()["resent"] == 1
     assert enqueued == [run.pk]
+
+
+def test_a_late_renewal_by_a_live_worker_is_not_taken_for_a_death(pipeline, enqueued, settings):
+    from runs.heartbeat import KEY_PREFIX, redis_client
+
+    client = redis_client()
+    client.set(f"{KEY_PREFIX}alive-host:4242", "1", ex=30)
+    try:
+        lease = settings.FOMO["LEASE_SECONDS"]
+        late = a_run(pipeline, status="running", attempt=1, lease_owner="alive-host:4242:abcd1234",
+                     lease_expires_at=timezone.now() - timedelta(seconds=1))
+        assert worker.sweep()["spared"] == 1 and enqueued == []
+        # Far past its lease, even a live worker's run is handed over: it must be stuck.
+        Run.objects.filter(pk=late.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=4 * lease))
+        assert worker.sweep()["requeued"] == 1 and enqueued == [late.pk]
+    finally:
+        client.delete(f"{KEY_PREFIX}alive-host:4242")
+        client.close()
