@@ -156,24 +156,32 @@ def _read_settings(raw: dict[str, Any], info: NodeInfo, errors: list[GraphError]
                                  field="position"))
 
 
+def _read_id(raw: Any, where: str, kind: str, seen: Any, errors: list[GraphError]) -> str | None:
+    """The id of a node or edge object, or None (reported) when the object or its id is unusable
+    or repeats one in ``seen``."""
+    if not isinstance(raw, dict):
+        errors.append(GraphError("schema", f"{where} must be an object", field=where))
+        return None
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not item_id:
+        errors.append(GraphError("schema", f"{where} needs a non-empty string id", field=f"{where}.id"))
+        return None
+    key = {kind: item_id}
+    if len(item_id) > MAX_ID_CHARS:
+        errors.append(GraphError("limit", f"{kind} id is longer than {MAX_ID_CHARS} characters", field="id", **key))
+    if item_id in seen:
+        errors.append(GraphError("duplicate_id", f"another {kind} already has the id {_short(item_id)}",
+                                 field="id", **key))
+        return None
+    return item_id
+
+
 def read_nodes(raw_nodes: list[Any], registry: Registry, errors: list[GraphError]) -> dict[str, NodeInfo]:
     """Nodes by id, in document order; a node without a usable id is reported and left out."""
     nodes: dict[str, NodeInfo] = {}
     for index, raw in enumerate(raw_nodes):
-        where = f"nodes[{index}]"
-        if not isinstance(raw, dict):
-            errors.append(GraphError("schema", f"{where} must be an object", field=where))
-            continue
-        node_id = raw.get("id")
-        if not isinstance(node_id, str) or not node_id:
-            errors.append(GraphError("schema", f"{where} needs a non-empty string id", field=f"{where}.id"))
-            continue
-        if len(node_id) > MAX_ID_CHARS:
-            errors.append(GraphError("limit", f"node id is longer than {MAX_ID_CHARS} characters", node=node_id,
-                                     field="id"))
-        if node_id in nodes:
-            errors.append(GraphError("duplicate_id", f"another node already has the id {_short(node_id)}",
-                                     node=node_id, field="id"))
+        node_id = _read_id(raw, f"nodes[{index}]", "node", nodes, errors)
+        if node_id is None:
             continue
         raw_type = raw.get("type")
         info = NodeInfo(id=node_id, type=raw_type if isinstance(raw_type, str) else "")
@@ -204,19 +212,8 @@ def read_edges(raw_edges: list[Any], errors: list[GraphError]) -> list[Edge]:
     seen: set[str] = set()
     for index, raw in enumerate(raw_edges):
         where = f"edges[{index}]"
-        if not isinstance(raw, dict):
-            errors.append(GraphError("schema", f"{where} must be an object", field=where))
-            continue
-        edge_id = raw.get("id")
-        if not isinstance(edge_id, str) or not edge_id:
-            errors.append(GraphError("schema", f"{where} needs a non-empty string id", field=f"{where}.id"))
-            continue
-        if len(edge_id) > MAX_ID_CHARS:
-            errors.append(GraphError("limit", f"edge id is longer than {MAX_ID_CHARS} characters", edge=edge_id,
-                                     field="id"))
-        if edge_id in seen:
-            errors.append(GraphError("duplicate_id", f"another edge already has the id {_short(edge_id)}",
-                                     edge=edge_id, field="id"))
+        edge_id = _read_id(raw, where, "edge", seen, errors)
+        if edge_id is None:
             continue
         seen.add(edge_id)
         source, source_port = raw.get("source"), raw.get("source_port")
