@@ -27,132 +27,28 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import hashlib
 import json
 import socket
 import struct
 import threading
 import time
 import uuid
-from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-EMBED_DIMS = 8
+from tests.stubs.faults import Fault, FaultQueue, Recorded
+from tests.stubs.wire import (
+    EMBED_DIMS,
+    _apply_limits,
+    _count_words,
+    _error_body,
+    _sse_frame,
+    fake_vector,
+    reply_tokens,
+)
 
-
-@dataclass(slots=True)
-class Fault:
-    status: int | None = None
-    retry_after: str | None = None
-    body: Any = None
-    hang_s: float | None = None
-    cut_after: int | None = None
-    truncate_after: int | None = None
-    path: str | None = None
-
-    def describe(self) -> str:
-        for name in ("status", "hang_s", "cut_after", "truncate_after"):
-            value = getattr(self, name)
-            if value is not None:
-                return f"{name}={value}"
-        return "none"
-
-
-class FaultQueue:
-    """Faults for the next requests, first in first out. Thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queue: deque[Fault] = deque()
-
-    def push(self, *, status: int | None = None, retry_after: str | float | None = None, body: Any = None,
-             hang_s: float | None = None, cut_after: int | None = None, truncate_after: int | None = None,
-             path: str | None = None, times: int = 1) -> None:
-        fault = Fault(status, None if retry_after is None else str(retry_after), body, hang_s, cut_after,
-                      truncate_after, path)
-        with self._lock:
-            for _ in range(times):
-                self._queue.append(fault)
-
-    def take(self, path: str) -> Fault | None:
-        with self._lock:
-            for i, fault in enumerate(self._queue):
-                if fault.path is None or fault.path == path:
-                    del self._queue[i]
-                    return fault
-        return None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._queue.clear()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._queue)
-
-
-@dataclass(slots=True)
-class Recorded:
-    path: str
-    model: str | None
-    stream: bool
-    start: float
-    end: float | None = None
-    status: int | None = None
-    fault: str | None = None
-    body: dict[str, Any] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
-    emitted: list[float] = field(default_factory=list)  # time.time() each streamed delta was written
-
-
-def reply_tokens(model: str, messages: list[dict[str, Any]] | None) -> list[str]:
-    """The answer, as tokens whose concatenation is the reply text."""
-    last = ""
-    for message in reversed(messages or []):
-        if message.get("role") == "user":
-            last = _text_of(message.get("content"))
-            break
-    words = list(reversed(last.split())) or ["(empty)"]
-    parts = [f"[{model}]"] + words
-    return [p if i == len(parts) - 1 else p + " " for i, p in enumerate(parts)]
-
-
-def _text_of(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-    return ""
-
-
-def _count_words(messages: list[dict[str, Any]] | None, system: Any = None) -> int:
-    total = len(_text_of(system).split()) if system else 0
-    for message in messages or []:
-        total += len(_text_of(message.get("content")).split())
-    return total
-
-
-def fake_vector(text: str, dims: int = EMBED_DIMS) -> list[float]:
-    digest = hashlib.sha256(text.encode()).digest()
-    raw = [(digest[i % len(digest)] - 127.5) / 127.5 for i in range(dims)]
-    norm = sum(x * x for x in raw) ** 0.5 or 1.0
-    return [x / norm for x in raw]
-
-
-def _apply_limits(tokens: list[str], max_tokens: int | None, stop: list[str] | None) -> tuple[list[str], str]:
-    finish = "stop"
-    if stop:
-        kept: list[str] = []
-        for tok in tokens:
-            if any(s in tok for s in stop):
-                return kept, "stop_sequence"
-            kept.append(tok)
-    if max_tokens is not None and len(tokens) > max_tokens:
-        return tokens[:max_tokens], "length"
-    return tokens, finish
+__all__ = ["EMBED_DIMS", "Fault", "FaultQueue", "LLMStub", "Recorded", "fake_vector", "reply_tokens"]
 
 
 class LLMStub:
@@ -484,19 +380,3 @@ class LLMStub:
     async def _delay(self, n_tokens: int) -> None:
         if self.token_delay_s:
             await asyncio.sleep(self.token_delay_s * n_tokens)
-
-
-def _sse_frame(event: str | None, data: dict[str, Any] | str) -> bytes:
-    payload = data if isinstance(data, str) else json.dumps(data)
-    head = f"event: {event}\n" if event else ""
-    return f"{head}data: {payload}\n\n".encode()
-
-
-def _error_body(path: str, status: int) -> dict[str, Any]:
-    message = f"stub fault: HTTP {status}"
-    if path.startswith("/v2/"):
-        return {"message": message}
-    if path == "/v1/messages":
-        kind = {401: "authentication_error", 429: "rate_limit_error", 529: "overloaded_error"}.get(status, "api_error")
-        return {"type": "error", "error": {"type": kind, "message": message}}
-    return {"error": {"message": message, "type": "stub_fault", "code": status}}
