@@ -8,13 +8,12 @@ Branches not chosen are not produced, so their downstream is skipped.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from builder.nodes import json_path
-from builder.nodes.base import Node, NodeContext, Port
+from builder.nodes import json_path, safe_regex
+from builder.nodes.base import Node, NodeContext, NodeError, Port
 from builder.nodes.names import Identifier
 
 
@@ -31,10 +30,9 @@ class Branch(BaseModel):
     @classmethod
     def _regex_compiles(cls, value: str, info: ValidationInfo) -> str:
         if info.data.get("op") == "regex":
-            try:
-                re.compile(value)
-            except (re.error, RecursionError, OverflowError) as exc:
-                raise ValueError(f"branch {info.data.get('name')!r}: invalid regex: {exc}") from None
+            problem = safe_regex.check(value)
+            if problem:
+                raise ValueError(f"branch {info.data.get('name')!r}: the regex {problem}")
         return value
 
     @model_validator(mode="after")
@@ -90,7 +88,8 @@ def matches(branch: Branch, value: Any) -> bool:
     else:
         subject, expected = _as_text(value), branch.value
     if branch.op == "regex":
-        return re.search(expected, subject, 0 if branch.case_sensitive else re.IGNORECASE) is not None
+        pattern = safe_regex.compile(expected, 0 if branch.case_sensitive else safe_regex.IGNORECASE)
+        return safe_regex.search(pattern, subject) is not None
     if not branch.case_sensitive:
         subject, expected = subject.casefold(), expected.casefold()
     if branch.op == "contains":
@@ -113,6 +112,10 @@ class RouterNode(Node):
     async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
         value = inputs.get("value")
         for branch in config.branches:
-            if matches(branch, value):
+            try:
+                chosen = matches(branch, value)
+            except safe_regex.RegexTimeout as exc:
+                raise NodeError(f"branch {branch.name!r}: {exc}", kind="config", field="branches") from None
+            if chosen:
                 return {branch.name: value}
         return {config.default_branch: value}

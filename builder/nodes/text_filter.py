@@ -9,11 +9,11 @@ model, when set, judges the (redacted) text and blocks what it flags.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from builder.nodes import safe_regex
 from builder.nodes.base import Node, NodeContext, NodeError, Port
 from builder.providers.base import ProviderError
 
@@ -53,27 +53,26 @@ class FilterConfig(BaseModel):
         for i, pattern in enumerate(value):
             if not pattern:
                 raise ValueError(f"pattern {i + 1} is empty")
-            try:
-                re.compile(pattern)
-            except (re.error, RecursionError, OverflowError) as exc:
-                raise ValueError(f"pattern {i + 1} is not a valid regular expression: {exc}") from None
+            problem = safe_regex.check(pattern)
+            if problem:
+                raise ValueError(f"pattern {i + 1} {problem}")
         return value
 
 
-def rules(config: FilterConfig) -> list[re.Pattern[str]]:
-    compiled: list[re.Pattern[str]] = []
+def rules(config: FilterConfig) -> list[safe_regex.Pattern]:
+    compiled: list[safe_regex.Pattern] = []
     if config.words:
-        alternatives = "|".join(re.escape(w) for w in sorted(set(config.words), key=len, reverse=True))
-        compiled.append(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
-    flags = 0 if config.case_sensitive else re.IGNORECASE
-    compiled.extend(re.compile(p, flags) for p in config.patterns)
+        alternatives = "|".join(safe_regex.escape(w) for w in sorted(set(config.words), key=len, reverse=True))
+        compiled.append(safe_regex.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", safe_regex.IGNORECASE))
+    flags = 0 if config.case_sensitive else safe_regex.IGNORECASE
+    compiled.extend(safe_regex.compile(p, flags) for p in config.patterns)
     return compiled
 
 
-def find_matches(text: str, compiled: list[re.Pattern[str]]) -> list[str]:
+def find_matches(text: str, compiled: list[safe_regex.Pattern]) -> list[str]:
     found: list[str] = []
     for pattern in compiled:
-        for match in pattern.finditer(text):
+        for match in safe_regex.finditer(pattern, text):
             if match.group(0) and match.group(0) not in found:
                 found.append(match.group(0))
                 if len(found) >= MAX_MATCHES:
@@ -81,9 +80,9 @@ def find_matches(text: str, compiled: list[re.Pattern[str]]) -> list[str]:
     return found
 
 
-def redact(text: str, compiled: list[re.Pattern[str]], replacement: str) -> str:
+def redact(text: str, compiled: list[safe_regex.Pattern], replacement: str) -> str:
     for pattern in compiled:
-        text = pattern.sub(lambda m: replacement if m.group(0) else "", text)
+        text = safe_regex.sub(pattern, lambda m: replacement if m.group(0) else "", text)
     return text
 
 
@@ -119,11 +118,14 @@ class FilterNode(Node):
         if not isinstance(text, str):
             raise NodeError(f"text must be text, got {type(text).__name__}", kind="bad_input", field="text")
         compiled = rules(config)
-        matches = find_matches(text, compiled)
-        if matches and config.action == "block":
-            return {"blocked": {"reason": "rules", "matches": matches}}
-        if matches:
-            text = redact(text, compiled, config.replacement)
+        try:
+            matches = find_matches(text, compiled)
+            if matches and config.action == "block":
+                return {"blocked": {"reason": "rules", "matches": matches}}
+            if matches:
+                text = redact(text, compiled, config.replacement)
+        except safe_regex.RegexTimeout as exc:
+            raise NodeError(str(exc), kind="config", field="patterns") from None
         if config.moderation is not None:
             categories = await moderate(ctx, config.moderation, text)
             if categories:

@@ -56,3 +56,19 @@ def test_moderation_without_a_host_that_lends_it_fails_clearly(run):
 def test_bad_config_is_reported_by_field(config_errors, config, field):
     errors = config_errors("filter", config)
     assert any(f and f.startswith(field) for f in errors), errors
+
+
+def test_a_backtracking_pattern_fails_the_step_in_bounded_time(run):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(NodeError) as caught:
+        run("filter", {"patterns": ["(a|aa)+$"]}, {"text": "a" * 5000 + "!"})
+    assert time.monotonic() - started < 5
+    assert "took longer" in caught.value.message and caught.value.field == "patterns"
+
+
+def test_an_overlong_pattern_is_refused_at_validation(run):
+    with pytest.raises(Exception) as caught:
+        run("filter", {"patterns": ["a" * 3000]}, {"text": "x"})
+    assert "longer than 2000 characters" in str(caught.value)

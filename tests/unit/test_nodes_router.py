@@ -81,3 +81,17 @@ def test_its_output_ports_are_the_branches_then_the_default():
 def test_it_rejects_bad_branches_with_a_clear_message(config_errors, config, field, phrase):
     errors = config_errors("router", config)
     assert phrase in errors[field]
+
+
+def test_a_backtracking_regex_fails_the_step_in_bounded_time_naming_the_branch():
+    import time
+
+    from builder.nodes.base import NodeError
+
+    branches = [{"name": "evil", "op": "regex", "value": "(a|aa)+$"}]
+    started = time.monotonic()
+    with pytest.raises(NodeError) as caught:
+        route(branches, "a" * 5000 + "!")
+    assert time.monotonic() - started < 5
+    assert "evil" in caught.value.message and "took longer" in caught.value.message
+    assert caught.value.field == "branches"
