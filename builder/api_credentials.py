@@ -24,7 +24,10 @@ from builder.providers.registry import PROVIDERS
 from builder.serializers import StrictSerializer
 from fomo.errors import Conflict
 
-_KEYED = sorted(name for name, p in PROVIDERS.items() if name not in ("fake", "local"))
+# "http": a secret that http.request sends in a header, only to URLs under the credential's base URL.
+HTTP = "http"
+_KEYED = sorted([*(name for name, p in PROVIDERS.items() if name not in ("fake", "local")), HTTP])
+_NEEDS_BASE_URL = "an http credential needs a base URL: its secret is only sent to URLs under it"
 
 
 def _http_url(value: str) -> str:
@@ -81,6 +84,8 @@ class WorkspaceCredentials(APIView):
         data = body(CredentialCreate, request)
         if not data["secret"]:
             raise serializers.ValidationError({"secret": ["This field may not be blank."]})
+        if data["provider"] == HTTP and not data.get("base_url"):
+            raise serializers.ValidationError({"base_url": [_NEEDS_BASE_URL]})
         cred = Credential(workspace_id=workspace_id, provider=data["provider"], name=data["name"],
                           base_url=data.get("base_url", ""), created_by=request.user)
         cred.set_secret(data["secret"])
@@ -99,6 +104,8 @@ class CredentialDetail(APIView):
         if "name" in data:
             cred.name = data["name"]
         if "base_url" in data:
+            if cred.provider == HTTP and not data["base_url"]:
+                raise serializers.ValidationError({"base_url": [_NEEDS_BASE_URL]})
             cred.base_url = data["base_url"]
         if data.get("secret"):
             cred.set_secret(data["secret"])

@@ -50,6 +50,21 @@ class RunServices:
 
         return Policy.from_setting(os.environ.get("FOMO_HTTP_ALLOW", ""))
 
+    def http_credential(self, credential: str) -> tuple[str, str]:
+        """(secret, base URL) of a stored ``http`` credential of this run's workspace, for
+        ``http.request``; LookupError (safe to show) when it is missing, of another provider,
+        or has no base URL to confine it to."""
+        from builder.credentials import resolve_credential
+        from builder.providers.base import ProviderError
+
+        try:
+            secret, base_url = resolve_credential(self.workspace_id, credential, "http", None)
+        except ProviderError as exc:
+            raise LookupError(exc.message) from None
+        if not base_url:
+            raise LookupError("this credential has no base URL; set one so its secret is only sent there")
+        return secret, base_url
+
     def moderator(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         """A moderation client (OpenAI only) with the workspace's credential or the environment key."""
         from builder.providers.moderation import make_moderator

@@ -4,12 +4,20 @@ The URL is plain text (never a template) from the ``url`` input or the config; t
 Jinja2 template rendered in the sandbox, whose variables become input ports. The host lends the
 operator's allow-list as ``ctx.services.http_policy()``; without one, only public addresses are
 reachable.
+
+A header may carry a stored credential: ``auth_credential`` names it by id and ``auth_header`` /
+``auth_scheme`` say how it is sent (``Authorization: Bearer <secret>`` by default). The secret is
+resolved by the host inside the worker (``ctx.services.http_credential``) and added by
+:class:`CredentialTransport` to each request whose URL lies under the credential's base URL
+(scheme, host, port and path prefix), so a redirect elsewhere never carries it. It never enters
+the config, the inputs, the outputs or an error message.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Literal
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder import netguard
@@ -29,6 +37,13 @@ class HttpRequestConfig(BaseModel):
     timeout_s: float = Field(30.0, gt=0, le=300, allow_inf_nan=False)
     response: Literal["text", "json"] = Field("text", description="Read the response body as text or JSON.")
     fail_on_status: bool = Field(True, description="Fail on 4xx/5xx answers instead of passing them on.")
+    auth_credential: str | None = Field(None, max_length=200,
+                                        description="A stored credential (provider http) sent in a header, "
+                                                    "only to URLs under its base URL.")
+    auth_header: str = Field("Authorization", min_length=1, max_length=100,
+                             description="The header that carries the credential.")
+    auth_scheme: str = Field("Bearer", max_length=40,
+                             description="Written before the secret (\"Bearer\"); empty sends the secret alone.")
 
     @field_validator("url")
     @classmethod
@@ -48,6 +63,29 @@ class HttpRequestConfig(BaseModel):
                 raise ValueError(f"the {name} header is set by fomo")
         return value
 
+    @field_validator("auth_header")
+    @classmethod
+    def _auth_header_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(c in value for c in " :\r\n\t"):
+            raise ValueError("the header name must be one word without spaces or colons")
+        if value.lower() in ("host", "content-length", "transfer-encoding", "cookie"):
+            raise ValueError(f"the {value} header cannot carry a credential")
+        return value
+
+    @field_validator("auth_scheme")
+    @classmethod
+    def _auth_scheme_word(cls, value: str) -> str:
+        value = value.strip()
+        if any(c in value for c in "\r\n\t:"):
+            raise ValueError("the scheme must be one line without colons")
+        return value
+
+    @field_validator("auth_credential")
+    @classmethod
+    def _credential_id(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
     @field_validator("body")
     @classmethod
     def _parses(cls, value: str) -> str:
@@ -58,6 +96,63 @@ class HttpRequestConfig(BaseModel):
 def _policy(ctx: NodeContext) -> netguard.Policy:
     make = getattr(ctx.services, "http_policy", None)
     return make() if make is not None else netguard.Policy()
+
+
+def under_base(url: httpx.URL, host_header: str, base: httpx.URL) -> bool:
+    """Whether a request for ``url`` (sent with ``Host: host_header``) lies under ``base``: same
+    scheme, host and port, and a path that is the base path or below it."""
+    try:
+        named = httpx.URL(f"{url.scheme}://{host_header}/")
+    except (httpx.InvalidURL, ValueError):
+        return False
+    host = named.host.lower()
+    req_port = named.port or (443 if url.scheme == "https" else 80)
+    base_port = base.port or (443 if base.scheme == "https" else 80)
+    if (url.scheme, host, req_port) != (base.scheme, base.host.lower(), base_port):
+        return False
+    prefix = base.path.rstrip("/")
+    return not prefix or url.path == prefix or url.path.startswith(prefix + "/")
+
+
+class CredentialTransport(httpx.AsyncBaseTransport):
+    """Adds the credential header to the hops under the credential's base URL, and to no other."""
+
+    def __init__(self, header: str, value: str, base_url: str,
+                 inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._header, self._value, self._base = header, value, httpx.URL(base_url)
+        self._inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._header in request.headers:
+            del request.headers[self._header]
+        host = request.headers.get("host", request.url.netloc.decode("ascii"))
+        if under_base(request.url, host, self._base):
+            request.headers[self._header] = self._value
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _credential_transport(ctx: NodeContext, config: HttpRequestConfig, url: str) -> CredentialTransport | None:
+    if not config.auth_credential:
+        return None
+    resolve = getattr(ctx.services, "http_credential", None)
+    if resolve is None:
+        raise NodeError("this host cannot resolve credentials", kind="internal")
+    try:
+        secret, base_url = resolve(config.auth_credential)
+    except LookupError as exc:
+        raise NodeError(str(exc), kind="auth", field="auth_credential") from None
+    try:
+        target = httpx.URL(url)
+        allowed = under_base(target, target.netloc.decode("ascii"), httpx.URL(base_url))
+    except (httpx.InvalidURL, ValueError):
+        allowed = False
+    if not allowed:
+        raise NodeError(f"the credential may only be sent to URLs under {base_url}", kind="auth", field="url")
+    value = f"{config.auth_scheme} {secret}" if config.auth_scheme else secret
+    return CredentialTransport(config.auth_header, value, base_url)
 
 
 def _decode(resp: netguard.Response, mode: str) -> Any:
@@ -98,12 +193,17 @@ class HttpRequestNode(Node):
         url = inputs.get("url", config.url)
         if not isinstance(url, str) or not url.strip():
             raise NodeError("set a URL or connect the url input", kind="bad_input", field="url")
+        url = url.strip()
         content = None
         if config.body:
             content = templating.render(config.body, inputs).encode("utf-8")
+        transport = _credential_transport(ctx, config, url)
+        headers = config.headers
+        if transport is not None:  # the transport alone sets this header, per hop
+            headers = {k: v for k, v in headers.items() if k.lower() != config.auth_header.lower()}
         try:
-            resp = await netguard.fetch(config.method, url.strip(), headers=config.headers, content=content,
-                                        timeout=config.timeout_s, policy=_policy(ctx))
+            resp = await netguard.fetch(config.method, url, headers=headers, content=content,
+                                        timeout=config.timeout_s, policy=_policy(ctx), transport=transport)
         except netguard.Blocked as exc:
             raise NodeError(exc.reason, kind="blocked", field="url") from None
         except netguard.FetchError as exc:
