@@ -1,0 +1,206 @@
+/** Wire types and one typed function per route of docs/experiments-api.md. */
+import { ApiError, readCookie, request } from "../api/client";
+import type { ApiErrorBody, RunStatus, VersionSummary } from "../api/types";
+
+const enc = encodeURIComponent;
+
+export interface WorkspaceInfo {
+  id: number | string;
+  name: string;
+  personal: boolean;
+  role: "owner" | "editor" | "viewer";
+}
+
+export interface DatasetSummary {
+  id: number | string;
+  name: string;
+  description: string;
+  row_count: number;
+  columns: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatasetRow {
+  id: number | string;
+  position: number;
+  inputs: Record<string, unknown>;
+  expected: string | null;
+}
+
+export interface Dataset extends DatasetSummary {
+  rows: DatasetRow[];
+}
+
+export interface NewRow {
+  inputs: Record<string, unknown>;
+  expected?: string | null;
+}
+
+/** One import problem, by line of the file (1-based, the header is line 1 of a CSV). */
+export interface ImportError {
+  line: number;
+  field?: string;
+  message: string;
+}
+
+export interface Override {
+  node: string;
+  field: string;
+  value: unknown;
+}
+
+export type ScorerSpec =
+  | { kind: "exact" }
+  | { kind: "contains" }
+  | { kind: "regex"; pattern: string }
+  | { kind: "json_field"; path: string }
+  | { kind: "similarity"; provider: string; model: string }
+  | { kind: "judge"; provider: string; model: string; credential?: string | number | null; rubric: string };
+
+export type ScorerKind = ScorerSpec["kind"];
+
+export interface ExperimentBody {
+  name: string;
+  dataset: number | string;
+  version: number | null;
+  concurrency: number;
+  variants: { name: string; overrides: Override[] }[];
+  scorers: ScorerSpec[];
+  output?: string;
+}
+
+export type ExperimentStatus = "running" | "succeeded" | "failed" | "cancelled";
+
+export interface Variant {
+  id: number | string;
+  name: string;
+  overrides: Override[];
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  running: number;
+  queued: number;
+}
+
+export interface Aggregate {
+  variant: number | string;
+  mean_scores: Record<string, number | null>;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  total_cost: number | null;
+  cost_per_row: number | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  judge_prompt_tokens: number;
+  judge_completion_tokens: number;
+  judge_cost: number | null;
+  runs_succeeded: number;
+  runs_failed: number;
+}
+
+export interface Cell {
+  row: number | string;
+  variant: number | string;
+  run: number | string | null;
+  status: RunStatus;
+  output: unknown;
+  scores: Record<string, number | null>;
+  duration_ms: number | null;
+  tokens: number | null;
+  cost: number | null;
+  error: string | { kind?: string; message?: string } | null;
+  /** Not in the contract's example; used as the polling cursor when the server sends it. */
+  updated_at?: string;
+}
+
+export interface ExperimentSummary {
+  id: number | string;
+  name: string;
+  pipeline: number | string;
+  dataset: number | string;
+  dataset_name: string;
+  version: number | null;
+  status: ExperimentStatus;
+  created_at: string;
+  finished_at: string | null;
+  created_by: string | null;
+  progress?: Progress;
+}
+
+export interface ExperimentDetail extends ExperimentSummary {
+  concurrency: number;
+  output: string | null;
+  variants: Variant[];
+  scorers: ScorerSpec[];
+  progress: Progress;
+  aggregates: Aggregate[];
+  cells: Cell[];
+}
+
+/** POST a multipart form with the session's CSRF token; errors as ApiError like `request`. */
+async function postForm<T>(url: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = readCookie("csrftoken");
+  if (token) headers["X-CSRFToken"] = token;
+  const res = await fetch(url, { method: "POST", headers, credentials: "same-origin", body: form });
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = (data as ApiErrorBody | null)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
+  }
+  return data as T;
+}
+
+export const xapi = {
+  workspaces: () => request<WorkspaceInfo[]>("GET", "/api/workspaces"),
+
+  listDatasets: (ws: string | number) => request<DatasetSummary[]>("GET", `/api/workspaces/${enc(String(ws))}/datasets`),
+  createDataset: (ws: string | number, body: { name: string; description?: string; rows?: NewRow[] }) =>
+    request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets`, body),
+  importDataset: (ws: string | number, file: File | Blob, name: string, filename: string, expectedColumn?: string) => {
+    const form = new FormData();
+    form.append("file", file, filename);
+    form.append("name", name);
+    if (expectedColumn) form.append("expected_column", expectedColumn);
+    return postForm<Dataset>(`/api/workspaces/${enc(String(ws))}/datasets/import`, form);
+  },
+  getDataset: (id: string | number) => request<Dataset>("GET", `/api/datasets/${enc(String(id))}`),
+  patchDataset: (id: string | number, body: { name?: string; description?: string }) =>
+    request<DatasetSummary>("PATCH", `/api/datasets/${enc(String(id))}`, body),
+  deleteDataset: (id: string | number) => request<void>("DELETE", `/api/datasets/${enc(String(id))}`),
+  addRows: (id: string | number, rows: NewRow[]) =>
+    request<{ rows: DatasetRow[] }>("POST", `/api/datasets/${enc(String(id))}/rows`, { rows }),
+  patchRow: (id: string | number, rowId: string | number, body: { inputs?: Record<string, unknown>; expected?: string | null }) =>
+    request<DatasetRow>("PATCH", `/api/datasets/${enc(String(id))}/rows/${enc(String(rowId))}`, body),
+  deleteRow: (id: string | number, rowId: string | number) =>
+    request<void>("DELETE", `/api/datasets/${enc(String(id))}/rows/${enc(String(rowId))}`),
+
+  listExperiments: (pipelineId: string | number) =>
+    request<ExperimentSummary[]>("GET", `/api/pipelines/${enc(String(pipelineId))}/experiments`),
+  startExperiment: (pipelineId: string | number, body: ExperimentBody) =>
+    request<ExperimentDetail>("POST", `/api/pipelines/${enc(String(pipelineId))}/experiments`, body),
+  getExperiment: (id: string | number, cellsAfter?: string) =>
+    request<ExperimentDetail>("GET", `/api/experiments/${enc(String(id))}${cellsAfter ? `?cells_after=${enc(cellsAfter)}` : ""}`),
+  cancelExperiment: (id: string | number) => request<ExperimentDetail>("POST", `/api/experiments/${enc(String(id))}/cancel`),
+  promote: (id: string | number, variant: string | number, message?: string) =>
+    request<VersionSummary>("POST", `/api/experiments/${enc(String(id))}/promote`, message ? { variant, message } : { variant }),
+  deleteExperiment: (id: string | number) => request<void>("DELETE", `/api/experiments/${enc(String(id))}`),
+  resultsCsvUrl: (id: string | number) => `/api/experiments/${enc(String(id))}/results.csv`,
+};
+
+/** Import errors from an ApiError's details (`{"errors": [{line, field?, message}]}`), or []. */
+export function importErrors(e: unknown): ImportError[] {
+  const errs = (e as ApiError | null)?.details?.errors;
+  return Array.isArray(errs) ? errs.filter((x) => x && typeof x === "object").map((x) => ({ line: Number(x.line) || 0, field: x.field ?? undefined, message: String(x.message ?? "") })) : [];
+}

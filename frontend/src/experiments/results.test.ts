@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { Aggregate, Cell, Variant } from "./api";
+import { cellKey, chartBars, disagrees, formatPercent, formatScore, mergeCells, nextCursor, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
+
+const cell = (row: number, variant: number, p: Partial<Cell> = {}): Cell => ({
+  row, variant, run: row * 10 + variant, status: "succeeded", output: "x", scores: {}, duration_ms: 10, tokens: 5, cost: 0, error: null, ...p,
+});
+const agg = (variant: number, p: Partial<Aggregate> = {}): Aggregate => ({
+  variant, mean_scores: {}, p50_ms: null, p95_ms: null, total_cost: null, cost_per_row: null, prompt_tokens: 0, completion_tokens: 0,
+  judge_prompt_tokens: 0, judge_completion_tokens: 0, judge_cost: null, runs_succeeded: 0, runs_failed: 0, ...p,
+});
+const variants: Variant[] = [{ id: 1, name: "A", overrides: [] }, { id: 2, name: "B", overrides: [] }];
+
+describe("scorer keys", () => {
+  it("numbers a kind only when it repeats", () => {
+    expect(scorerKeys([{ kind: "exact" }, { kind: "regex", pattern: "a" }, { kind: "regex", pattern: "b" }])).toEqual(["exact", "regex:1", "regex:2"]);
+  });
+  it("prefers the keys the server used", () => {
+    expect(shownScorerKeys({ aggregates: [agg(1, { mean_scores: { "regex:0": 1 } })], scorers: [{ kind: "exact" }] }, [])).toEqual(["regex:0"]);
+    expect(shownScorerKeys({ aggregates: [], scorers: [{ kind: "exact" }] }, [cell(1, 1, { scores: { contains: 1 } })])).toEqual(["contains"]);
+    expect(shownScorerKeys({ aggregates: [], scorers: [{ kind: "exact" }] }, [])).toEqual(["exact"]);
+  });
+});
+
+describe("merging polled cells", () => {
+  it("replaces a cell by (row, variant) and keeps the others", () => {
+    const a = mergeCells(new Map(), [cell(1, 1, { status: "running" }), cell(1, 2)]);
+    const b = mergeCells(a, [cell(1, 1, { output: "done" })]);
+    expect(b.size).toBe(2);
+    expect(b.get(cellKey(1, 1))?.output).toBe("done");
+    expect(a.get(cellKey(1, 1))?.status).toBe("running");
+  });
+  it("advances the cursor to the newest updated_at, and keeps it without one", () => {
+    expect(nextCursor(null, [cell(1, 1)])).toBeNull();
+    expect(nextCursor("2026-01-01T00:00:01Z", [cell(1, 1, { updated_at: "2026-01-01T00:00:03Z" }), cell(1, 2, { updated_at: "2026-01-01T00:00:02Z" })])).toBe("2026-01-01T00:00:03Z");
+    expect(nextCursor("2026-01-01T00:00:05Z", [cell(1, 1, { updated_at: "2026-01-01T00:00:03Z" })])).toBe("2026-01-01T00:00:05Z");
+  });
+});
+
+describe("disagreement", () => {
+  it("needs two finished cells", () => {
+    expect(disagrees([cell(1, 1, { scores: { exact: 1 } }), cell(1, 2, { status: "running", scores: {} })], ["exact"])).toBe(false);
+  });
+  it("is a differing score on any scorer", () => {
+    expect(disagrees([cell(1, 1, { scores: { exact: 1, contains: 1 } }), cell(1, 2, { scores: { exact: 1, contains: 0 } })], ["exact", "contains"])).toBe(true);
+    expect(disagrees([cell(1, 1, { scores: { exact: 0.5 } }), cell(1, 2, { scores: { exact: 0.5 + 1e-9 } })], ["exact"])).toBe(false);
+  });
+  it("is one variant failing where another succeeded", () => {
+    expect(disagrees([cell(1, 1), cell(1, 2, { status: "failed" })], ["exact"])).toBe(true);
+  });
+  it("compares trimmed outputs when there are no scorers", () => {
+    expect(disagrees([cell(1, 1, { output: "yes " }), cell(1, 2, { output: "yes" })], [])).toBe(false);
+    expect(disagrees([cell(1, 1, { output: "yes" }), cell(1, 2, { output: "no" })], [])).toBe(true);
+  });
+  it("filters rows", () => {
+    const cells = mergeCells(new Map(), [cell(1, 1, { scores: { exact: 1 } }), cell(1, 2, { scores: { exact: 1 } }), cell(2, 1, { scores: { exact: 1 } }), cell(2, 2, { scores: { exact: 0 } })]);
+    const rows = [{ id: 1 }, { id: 2 }, { id: 3 }];
+    expect(visibleRows(rows, cells, variants, ["exact"], true)).toEqual([{ id: 2 }]);
+    expect(visibleRows(rows, cells, variants, ["exact"], false)).toHaveLength(3);
+  });
+});
+
+describe("aggregates", () => {
+  it("formats scores and percentages", () => {
+    expect(formatScore(0.8333)).toBe("0.83");
+    expect(formatScore(null)).toBe("—");
+    expect(formatPercent(0.666)).toBe("67%");
+  });
+  it("scales score bars to 1 and flags the best", () => {
+    const bars = chartBars(variants, [agg(1, { mean_scores: { exact: 0.25 } }), agg(2, { mean_scores: { exact: 0.5 } })], { kind: "score", key: "exact" });
+    expect(bars.map((b) => [b.label, b.fraction, b.best])).toEqual([["A", 0.25, false], ["B", 0.5, true]]);
+  });
+  it("flags the cheapest and fastest as best, none on a tie, and zero for missing", () => {
+    const cost = chartBars(variants, [agg(1, { cost_per_row: 0.002 }), agg(2, { cost_per_row: 0.001 })], { kind: "cost_per_row" });
+    expect(cost.map((b) => [b.fraction, b.best])).toEqual([[1, false], [0.5, true]]);
+    const tie = chartBars(variants, [agg(1, { p50_ms: 10 }), agg(2, { p50_ms: 10 })], { kind: "p50" });
+    expect(tie.some((b) => b.best)).toBe(false);
+    const missing = chartBars(variants, [agg(1, { p95_ms: 30 })], { kind: "p95" });
+    expect(missing.map((b) => [b.value, b.fraction])).toEqual([[30, 1], [null, 0]]);
+  });
+  it("counts failed and cancelled pairs as finished progress", () => {
+    expect(progressFraction({ total: 40, done: 10, failed: 5, cancelled: 5 })).toBe(0.5);
+    expect(progressFraction({ total: 0, done: 0, failed: 0, cancelled: 0 })).toBe(0);
+  });
+});
