@@ -95,3 +95,24 @@ def can_view_run(user: Any, run_id: int) -> bool:
 
     workspace_id = Run.objects.filter(pk=run_id).values_list("pipeline__workspace_id", flat=True).first()
     return workspace_id is not None and role_in(user, workspace_id) is not None
+
+
+def ops_workspaces(user: Any, workspace_id: int | None) -> list[int] | None:
+    """The workspaces whose operations (run counts, queue, workers) the user may watch.
+
+    ``None`` means every workspace: staff, logged in without a workspace-scoped token, asking
+    for no workspace in particular. A named workspace: staff see it, its owners see it, other
+    members get 403 and strangers 404. No workspace named: the ones the user owns.
+    """
+    staff = bool(getattr(user, "is_staff", False)) and token_scope(user) is None
+    if workspace_id is None:
+        if staff:
+            return None
+        return list(workspaces_of(user).filter(membership__user=user, membership__role=Role.OWNER)
+                    .values_list("pk", flat=True))
+    if staff:
+        if not Workspace.objects.filter(pk=workspace_id).exists():
+            raise Http404
+        return [workspace_id]
+    require(user, workspace_id, Action.ADMIN)
+    return [workspace_id]

@@ -10,6 +10,7 @@ from builder import api_templates as bt
 from builder import views
 from fomo import checks  # noqa: F401 - registers the start-up checks (fomo/checks.py)
 from fomo.health import healthz
+from fomo.ops import OpsView, ops_page
 from runs import api as r
 from teams.urls import api as teams_api
 
@@ -39,6 +40,7 @@ api = [
     path("workspaces/<int:workspace_id>/conversations/<str:session>", bd.ConversationDetail.as_view()),
     path("templates", bt.TemplateList.as_view()),
     path("templates/<slug:slug>", bt.TemplateCreate.as_view()),
+    path("ops", OpsView.as_view()),
 ]
 
 urlpatterns = [
@@ -49,6 +51,7 @@ urlpatterns = [
     path("", views.pipeline_list_page, name="pipelines"),
     path("pipelines/<int:pk>/", views.editor_page, name="editor"),
     path("runs/<int:pk>/", views.run_page, name="run"),
+    path("ops/", ops_page, name="ops"),
     *[path(f"api/{p.pattern}", p.callback) for p in api],
     *[path(f"api/{p.pattern}", p.callback) for p in teams_api],
 ]

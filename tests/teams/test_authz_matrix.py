@@ -89,6 +89,7 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/schema": {"GET": ("login", None)},
     "api/docs": {"GET": ("login", None)},
     "api/docs/swagger": {"GET": ("login", None)},
+    "api/ops": {"GET": ("admin", None)},  # ?workspace=<the main workspace>; staff see every workspace
 }
 # Routes whose allowed answer may be 404 because the object they name does not exist here
 # (a vector collection is made by runs, not by this world); they still must refuse strangers.
@@ -209,6 +210,8 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
         values["pk"] = world["credential"].pk if world["credential"] else 999999
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     query = "?a=1&b=1" if route.endswith("compare") else ""
+    if route == "api/ops":
+        query = f"?workspace={world['ws'].pk}"
     return f"/{path}{query}"
 
 
