@@ -1,7 +1,8 @@
-/** Pipeline list: search, last run status, create, rename, duplicate, delete, open. */
+/** Pipeline list: search, last run status, create, rename, duplicate, delete, open; the template gallery. */
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/endpoints";
 import type { PipelineSummary } from "../api/types";
+import { TemplateGallery } from "../templates/Gallery";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
@@ -121,6 +122,7 @@ export function ListPage() {
           </tbody>
         </table>
       )}
+      {!q && <TemplateGallery onCreated={() => void reload(q)} />}
       {creating && <CreateDialog onClose={() => setCreating(false)} />}
       {renaming && (
         <RenameDialog
