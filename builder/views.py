@@ -5,10 +5,11 @@ from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView, LogoutView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from builder.policy import Action, pipeline_for
+from builder.models import Workspace
+from builder.policy import Action, pipeline_for, role_in
 
 
 class SignupForm(UserCreationForm):
@@ -48,6 +49,29 @@ def pipeline_list_page(request: HttpRequest) -> HttpResponse:
 def editor_page(request: HttpRequest, pk: int) -> HttpResponse:
     pipeline_for(request.user, pk, Action.READ)
     return _shell(request, "editor", pipeline_id=pk)
+
+
+def _workspace_shell(request: HttpRequest, workspace_id: int, page: str) -> HttpResponse:
+    if role_in(request.user, workspace_id) is None:
+        raise Http404
+    return _shell(request, page)
+
+
+def credentials_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    return _workspace_shell(request, workspace_id, "credentials")
+
+
+def data_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    """The workspace's documents and vector collections."""
+    return _workspace_shell(request, workspace_id, "data")
+
+
+def personal_credentials_page(request: HttpRequest) -> HttpResponse:
+    return redirect(f"/workspaces/{Workspace.personal_of(request.user).pk}/credentials/")
+
+
+def personal_data_page(request: HttpRequest) -> HttpResponse:
+    return redirect(f"/workspaces/{Workspace.personal_of(request.user).pk}/data/")
 
 
 def run_page(request: HttpRequest, pk: int) -> HttpResponse:
