@@ -11,6 +11,9 @@ PUBLIC_PREFIXES = ("/login/", "/signup/", "/healthz", "/static/")
 # Read-only share links: anyone holding a link's token. Exact, case-sensitive prefix; paths with
 # dot segments or empty segments are never treated as public.
 SHARE_PREFIX = "/api/share/"
+# The chat widget (a publishable key decides) and invite pages (the link decides; accepting
+# needs a login, checked by the view). Same rules as share links.
+LINK_PREFIXES = (SHARE_PREFIX, "/embed/", "/invites/")
 
 
 class LoginRequiredEverywhere:
@@ -34,7 +37,10 @@ class LoginRequiredEverywhere:
 
     @staticmethod
     def _is_share(path: str) -> bool:
-        rest = path[len(SHARE_PREFIX):] if path.startswith(SHARE_PREFIX) else None
+        prefix = next((p for p in LINK_PREFIXES if path.startswith(p)), None)
+        rest = path[len(prefix):] if prefix else None
+        # A trailing slash is part of page URLs (/embed/<key>/, /invites/<token>/), not a segment.
+        rest = rest[:-1] if rest and rest.endswith("/") and prefix != SHARE_PREFIX else rest
         return bool(rest) and not any(seg in ("", ".", "..") for seg in rest.split("/"))
 
     @staticmethod

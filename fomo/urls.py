@@ -13,6 +13,7 @@ from fomo.health import healthz
 from fomo.ops import OpsView, ops_page
 from runs import api as r
 from teams.urls import api as teams_api
+from teams.urls import pages as teams_pages
 
 api = [
     path("workspaces", b.WorkspaceList.as_view()),
@@ -58,4 +59,5 @@ urlpatterns = [
     path("ops/", ops_page, name="ops"),
     *[path(f"api/{p.pattern}", p.callback) for p in api],
     *[path(f"api/{p.pattern}", p.callback) for p in teams_api],
+    *teams_pages,
 ]

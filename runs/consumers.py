@@ -26,10 +26,25 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
     last_seq: int
     group: str | None = None
     access_group: str | None = None  # closes this socket when the user loses access
+    token_group: str | None = None  # closes this socket when its API token is revoked
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        await self.accept()
+        protocols = list(self.scope.get("subprotocols") or [])
+        if protocols[:1] == ["bearer"]:
+            # An API token as `Sec-WebSocket-Protocol: bearer, <token>`: headers, unlike URLs,
+            # do not end up in access logs.
+            from teams.auth import socket_user, token_group, token_usable
+
+            await self.accept(subprotocol="bearer")
+            user, token_id = await database_sync_to_async(socket_user)(protocols[1] if len(protocols) > 1 else "")
+            if token_id is not None:
+                self.token_group = token_group(token_id)
+                await self.channel_layer.group_add(self.token_group, self.channel_name)
+                if not await database_sync_to_async(token_usable)(token_id):  # revoked meanwhile
+                    user = None
+        else:
+            await self.accept()
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
@@ -53,13 +68,17 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         await self._catch_up()
 
     async def disconnect(self, code: int) -> None:
-        for group in (self.group, self.access_group):
+        for group in (self.group, self.access_group, self.token_group):
             if group:
                 await self.channel_layer.group_discard(group, self.channel_name)
 
     async def force_close(self, message: dict[str, Any]) -> None:
         """The user was removed from the run's workspace: stop streaming at once."""
         await self.close(code=4403)
+
+    async def token_revoked(self, message: dict[str, Any]) -> None:
+        """The API token this socket was opened with was revoked."""
+        await self.close(code=4401)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Clients may ask to resume explicitly: {"type": "resume", "after": N}.

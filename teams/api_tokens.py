@@ -1,6 +1,7 @@
 """Personal API tokens: list, create (the token is shown once), revoke."""
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,6 +11,7 @@ from builder.api import body
 from builder.policy import workspaces_of
 from fomo.errors import DomainError, Forbidden
 from teams import serializers as s
+from teams.auth import close_token_sockets
 from teams.keys import new_api_token
 from teams.models import ApiToken
 
@@ -48,4 +50,5 @@ class TokenDetail(APIView):
         _session_only(request)
         if not ApiToken.objects.filter(pk=pk, user=request.user).update(revoked=True):
             raise Http404
+        transaction.on_commit(lambda: close_token_sockets(pk))
         return Response(status=204)

@@ -84,7 +84,8 @@ class InviteList(APIView):
         ws, _ = workspace_for(request.user, workspace_id, Action.ADMIN)
         data = body(s.InviteCreate, request)
         invite, raw = members.create_invite(ws, data["role"], data["expires_in_hours"], request.user)
-        return Response({**s.invite_out(invite), "token": raw, "accept": "POST /api/invites/accept"}, status=201)
+        return Response({**s.invite_out(invite), "token": raw, "url": f"/invites/{raw}/",
+                         "accept": "POST /api/invites/accept"}, status=201)
 
 
 class InviteDetail(APIView):

@@ -113,3 +113,38 @@ class TokenRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return max(1.0, self.wait_seconds) if self.wait_seconds is not None else None
+
+
+def token_group(token_id: int) -> str:
+    """The channel-layer group of the websockets opened with one API token: revoking the token
+    sends ``token.revoked`` there."""
+    return f"token.{token_id}"
+
+
+def socket_user(raw: str) -> tuple[Any, int | None]:
+    """The user and token id for a websocket's ``Sec-WebSocket-Protocol: bearer, <token>``, or
+    (None, None) when the token is refused (invalid, revoked, expired, inactive user). The user
+    carries the token's workspace scope, so the policy applies as on the REST API."""
+    try:
+        user, token = authenticate_token(raw)
+    except exceptions.AuthenticationFailed:
+        return None, None
+    return user, token.pk
+
+
+def token_usable(token_id: int) -> bool:
+    token = ApiToken.objects.filter(pk=token_id).first()
+    return token is not None and token.usable
+
+
+def close_token_sockets(token_id: int) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(token_group(token_id), {"type": "token.revoked"})
+    except Exception as exc:  # a socket re-checks its token when it reconnects
+        log.warning("could not close the websockets of token %s: %s", token_id, exc)

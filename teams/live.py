@@ -74,13 +74,19 @@ def sse_frame(event: dict[str, Any]) -> bytes:
     return f"id: {event['seq']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
 
 
-async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | None) -> AsyncIterator[bytes]:
-    """The run's events after ``after`` as server-sent events, each ``seq`` exactly once and
-    in order, ending after ``run.finished``. A member removed from the workspace meanwhile
-    gets an ``event: closed`` and the end of the stream."""
+KEEPALIVE = "keepalive"  # yielded by follow() after KEEPALIVE_SECONDS without an event
+CLOSED = "closed"  # yielded by follow() when the listener lost access; nothing follows
+
+
+async def follow(run_id: int, after: int, groups: list[str]) -> AsyncIterator[dict[str, Any] | str]:
+    """The run's events after ``after``, each ``seq`` exactly once and in order, up to and
+    including ``run.finished``; :data:`KEEPALIVE` when it has been quiet for a while and
+    :data:`CLOSED` (then the end) when a ``force.close`` reaches one of ``groups``.
+
+    Subscribes to the run's group (and ``groups``) before reading the database."""
     layer = get_channel_layer()
     channel = await layer.new_channel()
-    groups = [run_group(run_id)] + ([member_group(workspace_id, user_id)] if user_id is not None else [])
+    groups = [run_group(run_id), *groups]
     for group in groups:
         await layer.group_add(group, channel)
     last = after
@@ -95,26 +101,25 @@ async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | 
                 return out
 
     try:
-        yield b"retry: 2000\n\n"
         quiet_since = loop.time()
         pending = await catch_up()
         while True:
             for e in pending:
-                yield sse_frame(e)
+                yield e
                 last = e["seq"]
                 if e["type"] == "run.finished":
                     return
             if pending:
                 quiet_since = loop.time()
             elif loop.time() - quiet_since > KEEPALIVE_SECONDS:
-                yield b": keepalive\n\n"
+                yield KEEPALIVE
                 quiet_since = loop.time()
             try:
                 message = await asyncio.wait_for(layer.receive(channel), timeout=IDLE_CHECK_SECONDS)
             except TimeoutError:
                 message = None
             if message is not None and message.get("type") == "force.close":
-                yield b'event: closed\ndata: {"reason":"access revoked"}\n\n'
+                yield CLOSED
                 return
             fresh = [e for e in (message or {}).get("events", []) if e["seq"] > last]
             if message is None or (fresh and fresh[0]["seq"] != last + 1):
@@ -125,3 +130,20 @@ async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | 
         for group in groups:
             with contextlib.suppress(Exception):  # the group entry expires on its own
                 await layer.group_discard(group, channel)
+
+
+async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | None) -> AsyncIterator[bytes]:
+    """The run's events after ``after`` as server-sent events, each ``seq`` exactly once and
+    in order, ending after ``run.finished``. A member removed from the workspace meanwhile
+    gets an ``event: closed`` and the end of the stream."""
+    groups = [member_group(workspace_id, user_id)] if user_id is not None else []
+    yield b"retry: 2000\n\n"
+    async with contextlib.aclosing(follow(run_id, after, groups)) as events:
+        async for item in events:
+            if item == KEEPALIVE:
+                yield b": keepalive\n\n"
+            elif item == CLOSED:
+                yield b'event: closed\ndata: {"reason":"access revoked"}\n\n'
+                return
+            elif isinstance(item, dict):
+                yield sse_frame(item)

@@ -139,3 +139,12 @@ def accept_invite(raw: str, user: Any) -> tuple[Workspace, str]:
         record(invite.workspace_id, user, "joined", "member", user.pk,
                f"{_name(user)} joined as {invite.role} by invite link")
     return invite.workspace, invite.role
+
+
+def invite_by_token(raw: str) -> Invite | None:
+    """The invite a raw link token names (usable or not), for the invite page."""
+    return Invite.objects.select_related("workspace", "created_by").filter(token_hash=digest(raw)).first()
+
+
+def role_of(ws: Workspace, user: Any) -> str | None:
+    return Membership.objects.filter(workspace=ws, user=user).values_list("role", flat=True).first()

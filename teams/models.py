@@ -86,3 +86,24 @@ class Activity(models.Model):
                 "object_type": self.object_type, "object_id": self.object_id, "summary": self.summary,
                 "count": self.count, "created_at": self.created_at.isoformat(),
                 "updated_at": self.updated_at.isoformat()}
+
+
+class EmbedKey(models.Model):
+    """A publishable key of the chat widget: lets pages on ``allowed_origins`` chat with one
+    pipeline (its latest version), at most ``rate_per_minute`` requests a minute.
+
+    Unlike the other secrets here the key is kept in clear: it is public by design (it sits in
+    the script tag of every page that embeds the widget) and the owner must be able to copy the
+    snippet again. What protects the pipeline is the origin list, the rate limit, rotation and
+    that the key can do nothing but that one chat."""
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="embed_keys")
+    key = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True, default="")
+    allowed_origins = models.JSONField(default=list)
+    rate_per_minute = models.PositiveIntegerField(default=20)
+    revoked = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)

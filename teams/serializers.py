@@ -84,3 +84,32 @@ def share_link_out(link: ShareLink) -> dict[str, Any]:
             "expires_at": _iso(link.expires_at), "revoked": link.revoked, "expired": link.expired,
             "created_at": _iso(link.created_at),
             "created_by": link.created_by.get_username() if link.created_by else None}
+
+
+class EmbedKeyCreate(StrictSerializer):
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    allowed_origins = serializers.ListField(child=serializers.CharField(max_length=300), max_length=20)
+    rate_per_minute = serializers.IntegerField(min_value=1, max_value=600, default=20)
+
+
+class EmbedKeyUpdate(StrictSerializer):
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    allowed_origins = serializers.ListField(child=serializers.CharField(max_length=300), max_length=20,
+                                            required=False)
+    rate_per_minute = serializers.IntegerField(min_value=1, max_value=600, required=False)
+
+
+class EmbedChat(StrictSerializer):
+    message = serializers.CharField(max_length=4000)
+    session = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+def embed_key_out(k: Any, base: str) -> dict[str, Any]:
+    """A key with the snippets that embed it; ``base`` is fomo's own origin."""
+    return {"id": k.pk, "pipeline": k.pipeline_id, "key": k.key, "label": k.label,
+            "allowed_origins": k.allowed_origins, "rate_per_minute": k.rate_per_minute, "revoked": k.revoked,
+            "created_at": _iso(k.created_at), "rotated_at": _iso(k.rotated_at), "last_used_at": _iso(k.last_used_at),
+            "created_by": k.created_by.get_username() if k.created_by else None,
+            "script": f'<script src="{base}/embed/widget.js" data-fomo-key="{k.key}" async></script>',
+            "iframe": f'<iframe src="{base}/embed/{k.key}/" title="Chat" '
+                      'style="width:380px;height:560px;border:0"></iframe>'}

@@ -1,13 +1,16 @@
-"""The teams app's API routes, mounted under ``/api/`` by ``fomo.urls``; and the schema pages."""
+"""The teams app's API routes, mounted under ``/api/`` by ``fomo.urls``; the schema pages; the
+invite page and the public side of the chat widget."""
 from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from teams import api_embed as em
 from teams import api_runs as r
 from teams import api_sharing as sh
 from teams import api_tokens as t
 from teams import api_workspaces as w
+from teams import pages as pg
 
 api = [
     path("tokens", t.TokenList.as_view()),
@@ -28,6 +31,9 @@ api = [
     path("pipelines/<int:pk>/versions/compare", sh.VersionCompare.as_view()),
     path("pipelines/<int:pk>/share-links", sh.ShareLinks.as_view()),
     path("pipelines/<int:pk>/share-links/<int:link_id>", sh.ShareLinkDetail.as_view()),
+    path("pipelines/<int:pk>/embed-keys", em.EmbedKeys.as_view()),
+    path("pipelines/<int:pk>/embed-keys/<int:key_id>", em.EmbedKeyDetail.as_view()),
+    path("pipelines/<int:pk>/embed-keys/<int:key_id>/rotate", em.EmbedKeyRotate.as_view()),
     path("share/<str:token>", sh.SharedPipeline.as_view()),
     path("share/<str:token>/runs/<int:run_id>", sh.SharedRun.as_view()),
     path("share/<str:token>/duplicate", sh.SharedDuplicate.as_view()),
@@ -35,4 +41,13 @@ api = [
     path("schema", SpectacularAPIView.as_view()),
     path("docs", SpectacularRedocView.as_view(url="/api/schema")),
     path("docs/swagger", SpectacularSwaggerView.as_view(url="/api/schema")),
+]
+
+# Pages and the public side of the chat widget, mounted at the site root by ``fomo.urls``.
+pages = [
+    path("invites/<str:token>/", pg.invite_page),
+    path("invites/<str:token>/signup/", pg.invite_signup),
+    path("embed/widget.js", em.widget_js),
+    path("embed/api/<str:key>/chat", em.EmbedChat.as_view()),
+    path("embed/<str:key>/", em.frame_page),
 ]

@@ -18,7 +18,7 @@ from builder.models import Pipeline, PipelineVersion, Workspace
 from fomo import urls
 from runs.models import Run
 from teams.keys import new_api_token, new_link_token
-from teams.models import ApiToken, Invite, ShareLink
+from teams.models import ApiToken, EmbedKey, Invite, ShareLink
 
 PERSONAS = ["anonymous", "viewer", "editor", "owner", "outsider", "scoped", "share"]
 MEMBER_ROLE = {"viewer": "viewer", "editor": "editor", "owner": "owner"}
@@ -50,6 +50,10 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/pipelines/<int:pk>/export": {"GET": ("read", None)},
     "api/pipelines/<int:pk>/share-links": {"GET": ("edit", None), "POST": ("edit", {})},
     "api/pipelines/<int:pk>/share-links/<int:link_id>": {"DELETE": ("edit", None)},
+    "api/pipelines/<int:pk>/embed-keys": {"GET": ("edit", None), "POST": ("edit", {"allowed_origins": ["https://a.io"]})},
+    "api/pipelines/<int:pk>/embed-keys/<int:key_id>": {"PATCH": ("edit", {"rate_per_minute": 5}),
+                                                       "DELETE": ("edit", None)},
+    "api/pipelines/<int:pk>/embed-keys/<int:key_id>/rotate": {"POST": ("edit", None)},
     "api/runs/<int:pk>": {"GET": ("read", None)},
     "api/runs/<int:pk>/events": {"GET": ("read", None)},
     "api/runs/<int:pk>/stream": {"GET": ("read", None)},
@@ -149,6 +153,8 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
     link = ShareLink.objects.create(pipeline=pipeline, token_hash=share_hash, include_runs=True)
     raw_invite, invite_hash = new_link_token()
     invite = Invite.objects.create(workspace=pipeline.workspace, role="viewer", token_hash=invite_hash)
+    embed_key = EmbedKey.objects.create(pipeline=pipeline, key="pk_fomo_matrix", allowed_origins=["https://a.io"],
+                                        created_by=users["alice"])
     tokens = {}
     for name in ("alice", "bob", "vera", "charlie"):
         raw, prefix, hashed = new_api_token()
@@ -175,7 +181,8 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
     MemoryStore(pipeline.workspace.pk).save("s1", [("user", "hi"), ("assistant", "hello")])
     return {"document": document, "ws": pipeline.workspace, "pipeline": pipeline, "run": run, "link": link,
             "share": raw_share, "invite": raw_invite, "invite_obj": invite, "tokens": tokens, "scoped": scoped_raw,
-            "credential": credential, "users": users}
+            "credential": credential, "users": users,
+            "embed_key": embed_key}
 
 
 def client_for(persona: str, world: dict[str, Any], as_user) -> APIClient:
@@ -197,6 +204,7 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
         "workspace_id": world["ws"].pk, "number": 1, "run_id": world["run"].pk, "link_id": world["link"].pk,
         "invite_id": world["invite_obj"].pk, "user_id": world["users"]["vera"].pk, "token": world["share"],
         "name": "nothing-here", "slug": "transcript-summary", "session": "s1",
+        "key_id": world["embed_key"].pk,
     }
     if route.startswith("api/pipelines/"):
         values["pk"] = p.pk
