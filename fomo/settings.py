@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "builder",
     "runs",
     "teams",
+    "experiments",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]

@@ -8,6 +8,7 @@ from builder import api_credentials as bc
 from builder import api_documents as bd
 from builder import api_templates as bt
 from builder import views
+from experiments.urls import api as experiments_api
 from fomo import checks  # noqa: F401 - registers the start-up checks (fomo/checks.py)
 from fomo.health import healthz
 from fomo.ops import OpsView, ops_page
@@ -59,5 +60,6 @@ urlpatterns = [
     path("ops/", ops_page, name="ops"),
     *[path(f"api/{p.pattern}", p.callback) for p in api],
     *[path(f"api/{p.pattern}", p.callback) for p in teams_api],
+    *[path(f"api/{p.pattern}", p.callback) for p in experiments_api],
     *teams_pages,
 ]

@@ -93,6 +93,20 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/schema": {"GET": ("login", None)},
     "api/docs": {"GET": ("login", None)},
     "api/docs/swagger": {"GET": ("login", None)},
+    # Experiments (issue 7): datasets belong to a workspace, experiments to a pipeline.
+    "api/workspaces/<int:workspace_id>/datasets": {"GET": ("read", None),
+                                                   "POST": ("edit", {"name": "d", "rows": [{"inputs": {"a": "1"}}]})},
+    "api/workspaces/<int:workspace_id>/datasets/import": {"POST": ("edit", {"name": "d"})},
+    "api/workspaces/<int:workspace_id>/datasets/from-runs": {"POST": ("edit", {"name": "d", "run_ids": [1]})},
+    "api/datasets/<int:pk>": {"GET": ("read", None), "PATCH": ("edit", {"name": "x"}), "DELETE": ("delete", None)},
+    "api/datasets/<int:pk>/rows": {"POST": ("edit", {"rows": [{"inputs": {"transcript": "y"}}]})},
+    "api/datasets/<int:pk>/rows/<int:row_id>": {"PATCH": ("edit", {"expected": "z"}), "DELETE": ("edit", None)},
+    "api/pipelines/<int:pk>/experiments": {"GET": ("read", None), "POST": ("run", {
+        "name": "e", "dataset": 999999, "variants": [{"name": "A", "overrides": []}, {"name": "B", "overrides": []}]})},
+    "api/experiments/<int:pk>": {"GET": ("read", None), "DELETE": ("delete", None)},
+    "api/experiments/<int:pk>/cancel": {"POST": ("run", None)},
+    "api/experiments/<int:pk>/promote": {"POST": ("edit", {"variant": 999999})},
+    "api/experiments/<int:pk>/results.csv": {"GET": ("read", None)},
     "api/ops": {"GET": ("admin", None)},  # ?workspace=<the main workspace>; staff see every workspace
 }
 # Routes whose allowed answer may be 404 because the object they name does not exist here
@@ -216,11 +230,29 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
         values["pk"] = world["document"].pk
     elif route.startswith("api/credentials/"):
         values["pk"] = world["credential"].pk if world["credential"] else 999999
+    elif route.startswith(("api/datasets/", "api/experiments/")):
+        made = _experiments_world(world)
+        values["pk"] = made["dataset" if route.startswith("api/datasets/") else "experiment"].pk
+        values["row_id"] = made["row"].pk
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     query = "?a=1&b=1" if route.endswith("compare") else ""
     if route == "api/ops":
         query = f"?workspace={world['ws'].pk}"
     return f"/{path}{query}"
+
+
+def _experiments_world(world: dict[str, Any]) -> dict[str, Any]:
+    """A dataset with one row and an experiment over it (no runs), made on first use."""
+    if "experiments" not in world:
+        from experiments.models import Dataset, DatasetRow, Experiment, Variant
+
+        p = world["pipeline"]
+        dataset = Dataset.objects.create(workspace=p.workspace, name="d", columns=["transcript"])
+        row = DatasetRow.objects.create(dataset=dataset, position=0, inputs={"transcript": "x"})
+        exp = Experiment.objects.create(pipeline=p, dataset=dataset, base_graph=p.draft, name="e")
+        Variant.objects.create(experiment=exp, name="A", position=0)
+        world["experiments"] = {"dataset": dataset, "row": row, "experiment": exp}
+    return world["experiments"]
 
 
 def fill(body: Any, world: dict[str, Any]) -> Any:

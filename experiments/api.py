@@ -1,0 +1,260 @@
+"""REST for datasets and experiments (the contract is docs/experiments-api.md). Views are
+thin: validate the body, ask the policy, call one piece of domain logic, serialize."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from builder.api import body
+from builder.policy import Action, pipeline_for, require
+from builder.serializers import version_detail
+from experiments import datasets, service
+from experiments import serializers as s
+from experiments.models import Dataset, DatasetRow, Experiment, ExperimentStatus
+from experiments.scoring import scorer_keys
+
+
+def dataset_for(user: Any, pk: int, action: Action = Action.READ) -> Dataset:
+    dataset = Dataset.objects.select_related("created_by").filter(pk=pk).first()
+    if dataset is None:
+        raise Http404
+    require(user, dataset.workspace_id, action)
+    return dataset
+
+
+def experiment_for(user: Any, pk: int, action: Action = Action.READ) -> Experiment:
+    exp = Experiment.objects.select_related("pipeline", "version", "created_by").filter(pk=pk).first()
+    if exp is None:
+        raise Http404
+    require(user, exp.pipeline.workspace_id, action)
+    return exp
+
+
+class WorkspaceDatasets(APIView):
+    def get(self, request: Request, workspace_id: int) -> Response:
+        require(request.user, workspace_id, Action.READ)
+        qs = Dataset.objects.filter(workspace_id=workspace_id).select_related("created_by").annotate(n=Count("rows"))
+        return Response([s.dataset_summary(d, d.n) for d in qs[:500]])
+
+    def post(self, request: Request, workspace_id: int) -> Response:
+        require(request.user, workspace_id, Action.EDIT)
+        data = body(s.DatasetCreate, request)
+        rows = datasets.parse_pasted(data["rows"]) if data["rows"] else []
+        dataset = datasets.create_dataset(workspace_id, request.user, data["name"], data["description"], rows)
+        return Response(s.dataset_detail(dataset), status=201)
+
+
+class DatasetImport(APIView):
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request, workspace_id: int) -> Response:
+        require(request.user, workspace_id, Action.EDIT)
+        upload = request.FILES.get("file")
+        unknown = sorted(set(request.data) - {"file", "name", "description", "expected_column"})
+        if unknown:
+            raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+        if upload is None:
+            raise datasets.InvalidDataset("attach a .csv or .jsonl file as the multipart field 'file'",
+                                          details={"errors": [{"line": 0, "field": "file", "message": "missing"}]})
+        if upload.size is not None and upload.size > datasets.MAX_FILE_BYTES:
+            raise datasets.InvalidDataset(f"the file is {upload.size:,} bytes; the limit is "
+                                          f"{datasets.MAX_FILE_BYTES:,}",
+                                          details={"errors": [{"line": 0, "field": "file", "message": "too large"}]})
+        data = upload.read(datasets.MAX_FILE_BYTES + 1)
+        name = str(request.data.get("name") or upload.name or "dataset")[:200]
+        expected_column = str(request.data.get("expected_column") or "").strip() or None
+        rows = datasets.parse_file(upload.name or "", data, expected_column)
+        dataset = datasets.create_dataset(workspace_id, request.user, name,
+                                          str(request.data.get("description") or "")[:10_000], rows)
+        return Response(s.dataset_detail(dataset), status=201)
+
+
+class DatasetFromRuns(APIView):
+    def post(self, request: Request, workspace_id: int) -> Response:
+        require(request.user, workspace_id, Action.EDIT)
+        data = body(s.DatasetFromRuns, request)
+        rows = datasets.rows_from_runs(workspace_id, data["run_ids"], data["with_outputs"])
+        dataset = datasets.create_dataset(workspace_id, request.user, data["name"], data["description"], rows)
+        return Response(s.dataset_detail(dataset), status=201)
+
+
+class DatasetDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.dataset_detail(dataset_for(request.user, pk)))
+
+    def patch(self, request: Request, pk: int) -> Response:
+        dataset = dataset_for(request.user, pk, Action.EDIT)
+        data = body(s.DatasetUpdate, request)
+        for field, value in data.items():
+            setattr(dataset, field, value)
+        if data:
+            dataset.updated_at = timezone.now()
+            dataset.save(update_fields=[*data, "updated_at"])
+        return Response(s.dataset_detail(dataset))
+
+    def delete(self, request: Request, pk: int) -> Response:
+        dataset_for(request.user, pk, Action.DELETE).delete()
+        return Response(status=204)
+
+
+class DatasetRows(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        dataset = dataset_for(request.user, pk, Action.EDIT)
+        rows = datasets.parse_pasted(body(s.RowsAdd, request)["rows"])
+        made = datasets.append_rows(dataset, rows)
+        return Response({"rows": [s.row_json(r) for r in made]}, status=201)
+
+
+def _row(dataset: Dataset, row_id: int) -> DatasetRow:
+    row = DatasetRow.objects.select_related("dataset").filter(pk=row_id, dataset=dataset).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+class DatasetRowDetail(APIView):
+    def patch(self, request: Request, pk: int, row_id: int) -> Response:
+        dataset = dataset_for(request.user, pk, Action.EDIT)
+        row = _row(dataset, row_id)
+        data = body(s.RowUpdate, request)
+        row = datasets.edit_row(row, data.get("inputs"), data.get("expected"), "expected" in data)
+        return Response(s.row_json(row))
+
+    def delete(self, request: Request, pk: int, row_id: int) -> Response:
+        dataset = dataset_for(request.user, pk, Action.EDIT)
+        with transaction.atomic():
+            _row(dataset, row_id).delete()
+            Dataset.objects.filter(pk=dataset.pk).update(updated_at=timezone.now())
+        return Response(status=204)
+
+
+class PipelineExperiments(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk)
+        exps = pipeline.experiments.select_related("pipeline", "version", "created_by")[:200]
+        return Response([s.experiment_summary(e) for e in exps])
+
+    def post(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.RUN)
+        exp = service.create_experiment(pipeline, request.user, body(s.ExperimentCreate, request))
+        return Response(s.experiment_detail(experiment_for(request.user, exp.pk)), status=201)
+
+
+def _after(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace(" ", "+").replace("Z", "+00:00"))
+    except ValueError:
+        raise service.InvalidExperiment("cells_after must be an ISO time", details={"errors": [
+            {"field": "cells_after", "message": "not an ISO time"}]}) from None
+    return value if value.tzinfo else timezone.make_aware(value, timezone.utc)
+
+
+class ExperimentDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        exp = experiment_for(request.user, pk)
+        return Response(s.experiment_detail(exp, _after(request.query_params.get("cells_after"))))
+
+    def delete(self, request: Request, pk: int) -> Response:
+        exp = experiment_for(request.user, pk, Action.DELETE)
+        if exp.status == ExperimentStatus.RUNNING:
+            service.cancel(exp)
+        exp.delete()
+        return Response(status=204)
+
+
+class ExperimentCancel(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        exp = service.cancel(experiment_for(request.user, pk, Action.RUN))
+        return Response(s.experiment_detail(exp))
+
+
+class ExperimentPromote(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        exp = experiment_for(request.user, pk, Action.EDIT)
+        data = body(s.Promote, request)
+        variant = exp.variants.filter(pk=data["variant"]).first()
+        if variant is None:
+            raise service.InvalidExperiment("the experiment has no such variant", details={"errors": [
+                {"field": "variant", "message": "not found"}]})
+        version = service.promote(exp, variant, request.user, data["message"], data.get("base_revision"))
+        return Response(version_detail(version), status=201)
+
+
+class CsvRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return data if isinstance(data, bytes) else str(data).encode()
+
+
+class ExperimentResultsCsv(APIView):
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        exp = experiment_for(request.user, pk)
+        keys = scorer_keys(exp.scorers)
+        cells = s.cell_rows(exp)
+        variants = list(exp.variants.all())
+        by_row: dict[int, dict[int, dict[str, Any]]] = {}
+        for c in cells:
+            by_row.setdefault(c["row_position"], {})[c["variant_id"]] = c
+        inputs = dict(exp.cells.values_list("row_position", "run__inputs"))
+        columns: list[str] = []
+        for value in inputs.values():
+            for name in value or {}:
+                if name not in columns:
+                    columns.append(name)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        header = ["row", *columns, "expected"]
+        for v in variants:
+            header += [f"{v.name} output", *[f"{v.name} {k}" for k in keys], f"{v.name} latency_ms",
+                       f"{v.name} tokens", f"{v.name} cost", f"{v.name} status"]
+        writer.writerow(header)
+        for position in sorted(by_row):
+            row_cells = by_row[position]
+            first = next(iter(row_cells.values()))
+            line: list[Any] = [position, *[_csv_value((inputs.get(position) or {}).get(c)) for c in columns],
+                               first["expected"] or ""]
+            for v in variants:
+                c = row_cells.get(v.pk)
+                if c is None:
+                    line += [""] * (len(keys) + 5)
+                    continue
+                j = s.cell_json(c)
+                line += [j["output"] or "", *[_csv_value((j["scores"] or {}).get(k)) for k in keys],
+                         _csv_value(j["duration_ms"]), j["tokens"], _csv_value(j["cost"]), j["status"]]
+            writer.writerow(line)
+        resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in exp.name)[:60] or "experiment"
+        resp["Content-Disposition"] = f'attachment; filename="{safe}-{exp.pk}.csv"'
+        return resp
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # no formulas when the file is opened in a spreadsheet
+    return value

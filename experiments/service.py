@@ -1,0 +1,238 @@
+"""Experiment transitions, each written once: create (validate everything, then write the
+experiment, its variants, runs and cells in one transaction), score a cell, cancel, promote."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from builder.models import Pipeline, PipelineVersion
+from experiments import scoring, variants
+from experiments.models import Cell, Dataset, Experiment, ExperimentStatus, Variant
+from fomo.errors import DomainError, InvalidGraph
+from runs.models import TERMINAL, Run, RunEvent, RunStatus, event_message
+
+log = logging.getLogger(__name__)
+
+MAX_RUNS = 20_000
+MAX_CONCURRENCY = 200
+T = TypeVar("T")
+
+
+class InvalidExperiment(DomainError):
+    code = "invalid_experiment"
+
+
+def _providers() -> dict[str, tuple[bool, bool]]:
+    from builder.providers.registry import PROVIDERS
+
+    return {p.name: (p.chat, p.embeddings) for p in PROVIDERS.values()}
+
+
+def create_experiment(pipeline: Pipeline, user: Any, data: dict[str, Any]) -> Experiment:
+    """Validate the dataset, scorers, every variant's graph and every row's inputs; then write
+    everything in one transaction and start the dispatcher after commit. Nothing is created
+    when anything is invalid."""
+    dataset = Dataset.objects.filter(pk=data["dataset"], workspace_id=pipeline.workspace_id).first()
+    if dataset is None:
+        raise InvalidExperiment("the dataset is not in this pipeline's workspace",
+                                details={"errors": [{"field": "dataset", "message": "not found"}]})
+    version: PipelineVersion | None = None
+    if data.get("version") is not None:
+        version = pipeline.versions.filter(number=data["version"]).first()
+        if version is None:
+            raise InvalidExperiment(f"the pipeline has no version {data['version']}",
+                                    details={"errors": [{"field": "version", "message": "not found"}]})
+    base = version.graph if version is not None else pipeline.draft
+    try:
+        scorers = scoring.check_scorers(data.get("scorers"), _providers())
+    except scoring.ScorerError as exc:
+        raise InvalidExperiment(f"scorer {exc.index + 1}: {exc.message}", details={"errors": [
+            {"scorer": exc.index, "field": exc.field, "message": exc.message}]}) from None
+    try:
+        checked = variants.check_variants(data.get("variants"), base)
+    except variants.VariantError as exc:
+        raise InvalidGraph(exc.message, details={"errors": exc.errors}) from None
+    rows = list(dataset.rows.order_by("position").values_list("pk", "position", "inputs", "expected"))
+    if not rows:
+        raise InvalidExperiment("the dataset has no rows", details={"errors": [{"field": "dataset",
+                                                                                "message": "empty"}]})
+    if len(rows) * len(checked) > MAX_RUNS:
+        raise InvalidExperiment(f"{len(rows)} rows × {len(checked)} variants is more than {MAX_RUNS:,} runs")
+    row_errors = variants.check_rows(checked, [(pos, inputs) for _, pos, inputs, _ in rows])
+    if row_errors:
+        e = row_errors[0]
+        raise InvalidExperiment(f"variant {e['variant']!r}, row {e['row']}, input {e['field']!r}: {e['message']}",
+                                details={"errors": row_errors})
+    outputs = variants.output_names(checked[0][3])
+    output = data.get("output") or (outputs[0] if outputs else "")
+    for name, _, _, plan in checked:
+        if output not in variants.output_names(plan):
+            raise InvalidExperiment(f"variant {name!r} has no output named {output!r}", details={"errors": [
+                {"variant": name, "field": "output", "message": f"outputs: {', '.join(outputs) or 'none'}"}]})
+    concurrency = int(data.get("concurrency") or 10)
+    return _write(pipeline, user, data["name"], dataset, version, base, scorers, checked, rows, output,
+                  max(1, min(MAX_CONCURRENCY, concurrency)))
+
+
+@transaction.atomic
+def _write(pipeline: Pipeline, user: Any, name: str, dataset: Dataset, version: PipelineVersion | None,
+           base: dict[str, Any], scorers: list[dict[str, Any]], checked: list[Any], rows: list[Any],
+           output: str, concurrency: int) -> Experiment:
+    from experiments import dispatch
+
+    now = timezone.now()
+    exp = Experiment.objects.create(
+        pipeline=pipeline, dataset=dataset, dataset_name=dataset.name, version=version, base_graph=base,
+        name=name, concurrency=concurrency, output=output, scorers=scorers, created_by=user, created_at=now,
+        updated_at=now, driver_owner="", driver_expires_at=now + dispatch.lease())
+    made = Variant.objects.bulk_create([Variant(experiment=exp, name=v[0], overrides=v[1], position=i)
+                                        for i, v in enumerate(checked)])
+    # Row-major: every variant advances through the dataset together.
+    pairs = [(variant, graph, row) for row in rows for variant, (_, _, graph, _) in zip(made, checked, strict=True)]
+    runs = Run.objects.bulk_create([
+        Run(pipeline=pipeline, version=version, graph=graph, inputs=row[2], started_by=user, created_at=now,
+            enqueued_at=None) for _, graph, row in pairs], batch_size=500)
+    Cell.objects.bulk_create([
+        Cell(experiment=exp, variant=variant, row_id=row[0], row_position=row[1], expected=row[3], run=run,
+             updated_at=now) for (variant, _, row), run in zip(pairs, runs, strict=True)], batch_size=500)
+    transaction.on_commit(lambda: dispatch.enqueue_driver(exp.pk))
+    return exp
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def _drive(coro: Coroutine[Any, Any, T]) -> T:
+    """Finish a coroutine that never suspends (the synchronous scorers) without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError("the coroutine suspended")
+
+
+def output_text(outputs: Any, name: str) -> str | None:
+    if not isinstance(outputs, dict) or name not in outputs:
+        return None
+    value = outputs[name]
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def score_cell(cell_id: int) -> bool:
+    """Score a cell whose run is over, once (compare-and-set on ``scored``). Returns whether
+    this call did it. Safe to call twice or from two workers."""
+    cell = (Cell.objects.select_related("run", "experiment", "experiment__pipeline")
+            .filter(pk=cell_id, scored=False).first())
+    if cell is None:
+        return False
+    run = cell.run
+    if run is not None and run.status not in TERMINAL:
+        return False
+    exp = cell.experiment
+    status = run.status if run is not None else RunStatus.CANCELLED
+    result: scoring.CellScores | None = None
+    output = output_text(run.outputs, exp.output) if run is not None and status == RunStatus.SUCCEEDED else None
+    if output is not None:
+        coro = scoring.score_all(output, cell.expected, run.inputs or {}, exp.scorers, _context(exp))
+        if scoring.needs_async(exp.scorers):
+            from runs.loop import run_coroutine
+
+            result = run_coroutine(coro)
+        else:
+            result = _drive(coro)
+    fields: dict[str, Any] = {"status": status, "output": output, "scored": True, "updated_at": timezone.now()}
+    if result is not None:
+        fields.update(scores=result.scores, score_errors=result.errors,
+                      judge_prompt_tokens=result.judge_prompt_tokens,
+                      judge_completion_tokens=result.judge_completion_tokens, judge_cost=result.judge_cost)
+    return Cell.objects.filter(pk=cell_id, scored=False).update(**fields) == 1
+
+
+def _context(exp: Experiment) -> scoring.ScoreContext:
+    from builder.providers import pricing
+    from builder.providers.base import Usage
+    from runs.services import RunServices
+
+    services = RunServices(exp.pipeline.workspace_id)
+    return scoring.ScoreContext(
+        chat=lambda provider, credential: services.chat(provider, credential),
+        embedder=lambda provider, credential: services.embedder(provider, credential),
+        cost=lambda model, p, c: pricing.cost(model, Usage(prompt_tokens=p, completion_tokens=c)))
+
+
+# ------------------------------------------------------------------ cancel
+
+
+def cancel(exp: Experiment) -> Experiment:
+    """Stop feeding runs; cancel the ones no worker has claimed (with their ``run.finished``
+    event), ask running ones to stop; finished runs keep their results."""
+    from runs.publish_sync import publish_after_commit
+
+    now = timezone.now()
+    with transaction.atomic():
+        Experiment.objects.filter(pk=exp.pk, status=ExperimentStatus.RUNNING).update(
+            status=ExperimentStatus.CANCELLED, finished_at=now, updated_at=now)
+        run_ids = list(Cell.objects.filter(experiment=exp, scored=False, run__isnull=False)
+                       .values_list("run_id", flat=True))
+        queued = list(Run.objects.select_for_update().filter(pk__in=run_ids, status=RunStatus.QUEUED)
+                      .values_list("pk", flat=True))
+        if queued:
+            Run.objects.filter(pk__in=queued, status=RunStatus.QUEUED).update(
+                status=RunStatus.CANCELLED, finished_at=now, lease_owner="", lease_expires_at=None)
+            last = dict(RunEvent.objects.filter(run_id__in=queued).values("run_id").annotate(m=Max("seq"))
+                        .values_list("run_id", "m"))
+            payload = {"status": "cancelled", "outputs_preview": {}, "error": None, "cost": None,
+                       "duration_ms": None, "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+            ts = time.time()
+            events = [RunEvent(run_id=rid, seq=last.get(rid, 0) + 1, type="run.finished", payload=payload, ts=ts)
+                      for rid in queued]
+            RunEvent.objects.bulk_create(events, batch_size=500)
+            Cell.objects.filter(experiment=exp, run_id__in=queued, scored=False).update(
+                status=RunStatus.CANCELLED, scored=True, updated_at=now)
+            for ev in events:
+                publish_after_commit(ev.run_id, [event_message(ev.seq, "run.finished", None, None, payload, ts)])
+        Run.objects.filter(pk__in=run_ids).exclude(status__in=TERMINAL).update(cancel_requested=True)
+    exp.refresh_from_db()
+    return exp
+
+
+# ------------------------------------------------------------------ promote
+
+
+def promote(exp: Experiment, variant: Variant, user: Any, message: str, base_revision: int | None) -> PipelineVersion:
+    """Apply the variant's overrides to the pipeline's current draft and save it as a new
+    version, through the draft's compare-and-set (a stale ``base_revision`` gets 409)."""
+    from teams.activity import record
+
+    pipeline = Pipeline.objects.get(pk=exp.pipeline_id)
+    draft_ids = {n.get("id") for n in pipeline.draft.get("nodes", []) if isinstance(n, dict)}
+    missing = [o for o in variant.overrides if o["node"] not in draft_ids]
+    if missing:
+        raise InvalidGraph(f"the draft no longer has node {missing[0]['node']!r}", details={"errors": [
+            {"variant": variant.name, "node": o["node"], "field": o["field"], "message": "node not in the draft"}
+            for o in missing]})
+    graph = variants.apply_overrides(pipeline.draft, variant.overrides)
+    from builder.graph import validate
+
+    plan, errors = validate(graph)
+    if plan is None:
+        raise InvalidGraph("the promoted graph has errors", details={"errors": [
+            {"variant": variant.name, **e.as_dict()} for e in errors]})
+    text = f"Promoted variant “{variant.name}” of experiment “{exp.name}” (#{exp.pk})"
+    if message.strip():
+        text = f"{text}: {message.strip()}"
+    with transaction.atomic():
+        pipeline.save_draft(graph, base_revision if base_revision is not None else pipeline.revision, user)
+        version = pipeline.add_version(graph, user, text[:500])
+        record(pipeline.workspace_id, user, "edited", "pipeline", pipeline.pk, f"promoted a variant of “{exp.name}”")
+    return version

@@ -1,0 +1,20 @@
+"""The experiments app's API routes, mounted under ``/api/`` by ``fomo.urls``."""
+from __future__ import annotations
+
+from django.urls import path
+
+from experiments import api as e
+
+api = [
+    path("workspaces/<int:workspace_id>/datasets", e.WorkspaceDatasets.as_view()),
+    path("workspaces/<int:workspace_id>/datasets/import", e.DatasetImport.as_view()),
+    path("workspaces/<int:workspace_id>/datasets/from-runs", e.DatasetFromRuns.as_view()),
+    path("datasets/<int:pk>", e.DatasetDetail.as_view()),
+    path("datasets/<int:pk>/rows", e.DatasetRows.as_view()),
+    path("datasets/<int:pk>/rows/<int:row_id>", e.DatasetRowDetail.as_view()),
+    path("pipelines/<int:pk>/experiments", e.PipelineExperiments.as_view()),
+    path("experiments/<int:pk>", e.ExperimentDetail.as_view()),
+    path("experiments/<int:pk>/cancel", e.ExperimentCancel.as_view()),
+    path("experiments/<int:pk>/promote", e.ExperimentPromote.as_view()),
+    path("experiments/<int:pk>/results.csv", e.ExperimentResultsCsv.as_view()),
+]
