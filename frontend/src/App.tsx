@@ -1,3 +1,5 @@
+import CollectionsPage from "./pages/CollectionsPage";
+import CredentialsPage from "./pages/CredentialsPage";
 import EditorPage from "./pages/EditorPage";
 import { ListPage } from "./pages/ListPage";
 import RunPage from "./pages/RunPage";
@@ -14,6 +16,8 @@ export function App({ page, pipelineId, runId }: PageProps) {
   let body;
   if (page === "editor" && pipelineId) body = <EditorPage pipelineId={pipelineId} />;
   else if (page === "run" && runId) body = <RunPage runId={runId} />;
+  else if (page === "credentials") body = <CredentialsPage />;
+  else if (page === "data") body = <CollectionsPage />;
   else body = <ListPage />;
   return (
     <>
