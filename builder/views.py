@@ -74,6 +74,18 @@ def personal_data_page(request: HttpRequest) -> HttpResponse:
     return redirect(f"/workspaces/{Workspace.personal_of(request.user).pk}/data/")
 
 
+def datasets_page(request: HttpRequest) -> HttpResponse:
+    """The datasets of the user's workspaces (the page picks the workspace)."""
+    return _shell(request, "datasets")
+
+
+def experiment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    from experiments.api import experiment_for
+
+    exp = experiment_for(request.user, pk)
+    return _shell(request, "experiment", pipeline_id=exp.pipeline_id)
+
+
 def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     from runs.api import run_for
 

@@ -53,6 +53,8 @@ urlpatterns = [
     path("", views.pipeline_list_page, name="pipelines"),
     path("pipelines/<int:pk>/", views.editor_page, name="editor"),
     path("runs/<int:pk>/", views.run_page, name="run"),
+    path("datasets/", views.datasets_page, name="datasets"),
+    path("experiments/<int:pk>/", views.experiment_page, name="experiment"),
     path("credentials/", views.personal_credentials_page),
     path("data/", views.personal_data_page),
     path("workspaces/<int:workspace_id>/credentials/", views.credentials_page, name="credentials"),

@@ -1,6 +1,8 @@
 import CollectionsPage from "./pages/CollectionsPage";
 import CredentialsPage from "./pages/CredentialsPage";
+import DatasetsPage from "./pages/DatasetsPage";
 import EditorPage from "./pages/EditorPage";
+import ExperimentPage from "./pages/ExperimentPage";
 import { ListPage } from "./pages/ListPage";
 import RunPage from "./pages/RunPage";
 import { Toasts } from "./ui/Toasts";
@@ -16,6 +18,8 @@ export function App({ page, pipelineId, runId }: PageProps) {
   let body;
   if (page === "editor" && pipelineId) body = <EditorPage pipelineId={pipelineId} />;
   else if (page === "run" && runId) body = <RunPage runId={runId} />;
+  else if (page === "datasets") body = <DatasetsPage />;
+  else if (page === "experiment") body = <ExperimentPage />;
   else if (page === "credentials") body = <CredentialsPage />;
   else if (page === "data") body = <CollectionsPage />;
   else body = <ListPage />;

@@ -11,7 +11,7 @@ import { autoLayout } from "./actions";
 
 const SAVE_LABEL = { clean: "Saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Save failed" } as const;
 
-export function Toolbar({ pipeline, onHelp, onRun, onFit }: { pipeline: Pipeline; onHelp(): void; onRun(): void; onFit(): void }) {
+export function Toolbar({ pipeline, onHelp, onRun, onFit, onExperiment }: { pipeline: Pipeline; onHelp(): void; onRun(): void; onFit(): void; onExperiment?(): void }) {
   const history = useGraph((s) => s.history);
   const readOnly = useGraph((s) => s.readOnly);
   const name = useGraph((s) => s.name);
@@ -61,6 +61,7 @@ export function Toolbar({ pipeline, onHelp, onRun, onFit }: { pipeline: Pipeline
       <button className="btn btn-small" onClick={() => { autoLayout(); setTimeout(onFit, 50); }} disabled={readOnly} title="Auto-layout (L)">Layout</button>
       <button className="btn btn-small" onClick={onFit} title="Fit view (F)">Fit</button>
       <button className="btn btn-small" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
+      {onExperiment && <button className="btn btn-small" onClick={onExperiment} title="Compare variants of this pipeline over a dataset">Experiment</button>}
       <button className="btn btn-primary" onClick={onRun} title="Run (Ctrl+Enter)">Run…</button>
     </div>
   );

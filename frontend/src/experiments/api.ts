@@ -104,7 +104,10 @@ export interface Aggregate {
 }
 
 export interface Cell {
-  row: number | string;
+  /** The dataset row's id; null once the row was deleted (then `row_position` identifies it). */
+  row: number | string | null;
+  row_position?: number;
+  expected?: string | null;
   variant: number | string;
   run: number | string | null;
   status: RunStatus;
@@ -114,7 +117,7 @@ export interface Cell {
   tokens: number | null;
   cost: number | null;
   error: string | { kind?: string; message?: string } | null;
-  /** Not in the contract's example; used as the polling cursor when the server sends it. */
+  /** The polling cursor (`cells_after`). */
   updated_at?: string;
 }
 
@@ -137,6 +140,7 @@ export interface ExperimentDetail extends ExperimentSummary {
   output: string | null;
   variants: Variant[];
   scorers: ScorerSpec[];
+  scorer_keys?: string[];
   progress: Progress;
   aggregates: Aggregate[];
   cells: Cell[];

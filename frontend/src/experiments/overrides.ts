@@ -23,7 +23,7 @@ export interface ExperimentDraft {
 
 export const MIN_VARIANTS = 2;
 export const MAX_VARIANTS = 10;
-export const MAX_CONCURRENCY = 50;
+export const MAX_CONCURRENCY = 200;
 
 /** Fields a variant may override: the node type's top-level config fields. */
 export function overridableFields(spec: NodeTypeSpec | undefined): FormField[] {

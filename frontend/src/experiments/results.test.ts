@@ -19,6 +19,7 @@ describe("scorer keys", () => {
     expect(shownScorerKeys({ aggregates: [agg(1, { mean_scores: { "regex:0": 1 } })], scorers: [{ kind: "exact" }] }, [])).toEqual(["regex:0"]);
     expect(shownScorerKeys({ aggregates: [], scorers: [{ kind: "exact" }] }, [cell(1, 1, { scores: { contains: 1 } })])).toEqual(["contains"]);
     expect(shownScorerKeys({ aggregates: [], scorers: [{ kind: "exact" }] }, [])).toEqual(["exact"]);
+    expect(shownScorerKeys({ aggregates: [agg(1, { mean_scores: { x: 1 } })], scorers: [], scorer_keys: ["judge:1", "judge:2"] }, [])).toEqual(["judge:1", "judge:2"]);
   });
 });
 
@@ -29,6 +30,10 @@ describe("merging polled cells", () => {
     expect(b.size).toBe(2);
     expect(b.get(cellKey(1, 1))?.output).toBe("done");
     expect(a.get(cellKey(1, 1))?.status).toBe("running");
+  });
+  it("keys a cell of a deleted row by its position", () => {
+    const m = mergeCells(new Map(), [cell(1, 1, { row: null, row_position: 4 }), cell(1, 2, { row: null, row_position: 5 })]);
+    expect([...m.keys()]).toEqual(["pos4:1", "pos5:2"]);
   });
   it("advances the cursor to the newest updated_at, and keeps it without one", () => {
     expect(nextCursor(null, [cell(1, 1)])).toBeNull();

@@ -3,6 +3,9 @@ import type { Aggregate, Cell, ExperimentDetail, ExperimentStatus, ScorerSpec, V
 
 export const cellKey = (row: number | string, variant: number | string) => `${row}:${variant}`;
 
+/** A cell's row: its dataset row id, or its position once the row was deleted. */
+export const cellRow = (c: Pick<Cell, "row" | "row_position">): number | string => c.row ?? `pos${c.row_position ?? "?"}`;
+
 export function isTerminal(status: ExperimentStatus | string): boolean {
   return status === "succeeded" || status === "failed" || status === "cancelled";
 }
@@ -10,7 +13,7 @@ export function isTerminal(status: ExperimentStatus | string): boolean {
 /** Cells keyed by (row, variant); later copies of a cell replace earlier ones. */
 export function mergeCells(into: Map<string, Cell>, cells: Cell[]): Map<string, Cell> {
   const next = new Map(into);
-  for (const c of cells) next.set(cellKey(c.row, c.variant), c);
+  for (const c of cells) next.set(cellKey(cellRow(c), c.variant), c);
   return next;
 }
 
@@ -39,11 +42,12 @@ export function scorerKeys(scorers: ScorerSpec[]): string[] {
 }
 
 /** The keys to show: those the server used (aggregates, then cells), else the ones derived from the scorers. */
-export function shownScorerKeys(detail: Pick<ExperimentDetail, "aggregates" | "scorers">, cells: Iterable<Cell>): string[] {
+export function shownScorerKeys(detail: Pick<ExperimentDetail, "aggregates" | "scorers" | "scorer_keys">, cells: Iterable<Cell>): string[] {
   const keys: string[] = [];
   const add = (k: string) => {
     if (!keys.includes(k)) keys.push(k);
   };
+  if (detail.scorer_keys?.length) return [...detail.scorer_keys];
   for (const a of detail.aggregates ?? []) Object.keys(a.mean_scores ?? {}).forEach(add);
   for (const c of cells) Object.keys(c.scores ?? {}).forEach(add);
   if (!keys.length) scorerKeys(detail.scorers ?? []).forEach(add);

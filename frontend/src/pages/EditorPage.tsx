@@ -12,6 +12,7 @@ import { SettingsPanel } from "../editor/SettingsPanel";
 import { useShortcuts } from "../editor/shortcuts";
 import { Toolbar } from "../editor/Toolbar";
 import { HistoryPanel } from "../history/HistoryPanel";
+import { ExperimentPanel } from "../experiments/ExperimentPanel";
 import { normalize } from "../lib/graphOps";
 import { Inspector } from "../run/Inspector";
 import { RunPanel, startRunFromEditor } from "../run/RunPanel";
@@ -23,7 +24,7 @@ import { useRun } from "../stores/run";
 import { useSave } from "../stores/save";
 import { useSelection } from "../stores/selection";
 
-export type Tab = "settings" | "run" | "inspect" | "history";
+export type Tab = "settings" | "run" | "inspect" | "history" | "experiment";
 
 export default function EditorPage({ pipelineId }: { pipelineId: string }) {
   const [pipeline, setPipeline] = useState<Pipeline | null>(null);
@@ -134,11 +135,12 @@ function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
     ["run", "Run"],
     ["inspect", "Inspect"],
     ["history", "History"],
+    ["experiment", "Experiment"],
   ];
 
   return (
     <div className="editor">
-      <Toolbar pipeline={pipeline} onHelp={() => setHelp(true)} onRun={() => setTab("run")} onFit={() => void flow.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })} />
+      <Toolbar pipeline={pipeline} onHelp={() => setHelp(true)} onRun={() => setTab("run")} onExperiment={() => setTab("experiment")} onFit={() => void flow.fitView({ duration: 200, maxZoom: 1, padding: 0.15 })} />
       <div className="editor-body">
         <Palette />
         <Canvas onNodeOpen={() => setTab(runId ? "inspect" : "settings")} />
@@ -155,6 +157,7 @@ function EditorLayout({ pipeline }: { pipeline: Pipeline }) {
             {tab === "run" && <RunPanel pipelineId={pipeline.id} />}
             {tab === "inspect" && <Inspector />}
             {tab === "history" && <HistoryPanel pipelineId={pipeline.id} />}
+            {tab === "experiment" && <ExperimentPanel pipeline={pipeline} />}
           </div>
         </aside>
       </div>
