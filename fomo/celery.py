@@ -13,7 +13,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["runs"])
 
 
-from celery.signals import worker_ready  # noqa: E402
+from celery.signals import worker_ready, worker_shutting_down  # noqa: E402
 
 
 @worker_ready.connect
@@ -22,3 +22,18 @@ def _start_sweeper(**_: object) -> None:
     from runs.worker import WORKER_ID
 
     start_background(WORKER_ID)
+
+
+@worker_shutting_down.connect
+def _hand_back_on_stop(how: str = "", **_: object) -> None:
+    """A warm shutdown (SIGTERM, SIGINT): runs get the grace period, then go to another worker.
+
+    Runs on a thread of its own: this is called inside the signal handler, and Celery's pool
+    then waits for the running tasks, which end once their runs finish or are handed back."""
+    if how != "Warm":
+        return
+    import threading
+
+    from runs.worker import stop_gracefully
+
+    threading.Thread(target=stop_gracefully, name="fomo-shutdown", daemon=True).start()

@@ -173,6 +173,8 @@ FOMO = {
     "TOKEN_RATE": os.environ.get("FOMO_TOKEN_RATE", "120/min"),
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
     "MAX_RUN_WAIT_SECONDS": 60,
+    # A worker asked to stop lets its runs finish this long, then hands the rest to another worker.
+    "SHUTDOWN_GRACE_SECONDS": float(os.environ.get("FOMO_SHUTDOWN_GRACE_SECONDS", "8")),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -2,7 +2,9 @@
 engine works, resume from recorded results, and always leave a terminal state.
 
 Also the sweeper, which re-enqueues runs whose lease expired (their worker died) and fails
-runs that have exhausted their attempts.
+runs that have exhausted their attempts; and the graceful shutdown: a worker asked to stop
+lets its runs finish for a grace period, then hands the rest back (lease released, run
+re-enqueued) so another worker resumes them from their recorded results.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import asyncio
 import logging
 import os
 import socket
+import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -25,7 +29,7 @@ from runs.engine import Engine
 from runs.engine.events import Event
 from runs.heartbeat import live_worker_ids
 from runs.lifecycle import enqueue, finish_without_worker
-from runs.loop import run_coroutine
+from runs.loop import run_coroutine, shared_loop
 from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, RunStatus
 from runs.services import RunServices
 from runs.sink import DjangoSink, LostRun
@@ -37,12 +41,20 @@ REQUEUED = "requeued"
 LEASE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fomo-lease")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
+# The runs this process is executing: run id -> (lease token, engine). Read by the shutdown.
+_held: dict[int, tuple[str, Engine]] = {}
+_held_lock = threading.Lock()
+_stopping = threading.Event()
+
 
 def _knobs() -> dict[str, float]:
     return settings.FOMO
 
 
 def execute(run_id: int) -> None:
+    if _stopping.is_set():  # a message delivered while this worker stops: let another take it
+        enqueue(run_id)
+        return
     close_old_connections()
     token = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
     run = claim(run_id, token)
@@ -52,7 +64,9 @@ def execute(run_id: int) -> None:
     if run.attempt > int(_knobs()["MAX_RUN_ATTEMPTS"]):
         fail_exhausted(run.pk, run.attempt - 1)
         return
-    if run.attempt == 1 and not run.reused:  # no records yet: skip two queries on the hot path
+    # A first start has no records yet: skip two queries on the hot path. (Not ``attempt == 1``:
+    # a run handed back by a stopping worker gets its attempt back but keeps its records.)
+    if run.started_at == run.claimed_at and not run.reused:
         known: dict[tuple[str, int], NodeRecord] = {}
         next_seq = 1
     else:
@@ -75,7 +89,9 @@ def claim(run_id: int, token: str) -> Run | None:
     )
     if claimed != 1:
         return None
-    return Run.objects.select_related("pipeline").get(pk=run_id)
+    run = Run.objects.select_related("pipeline").get(pk=run_id)
+    run.claimed_at = now  # type: ignore[attr-defined]  # equals started_at on the first claim only
+    return run
 
 
 async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord], next_seq: int,
@@ -106,6 +122,11 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord
                     completed=completed, attempt=run.attempt, prior_usage=prior_usage,
                     concurrency=int(_knobs()["RUN_CONCURRENCY"]))
     keeper = asyncio.get_running_loop().create_task(_keep_lease(run.pk, token, engine))
+    with _held_lock:
+        _held[run.pk] = (token, engine)
+    if _stopping.is_set():  # claimed while the shutdown was handing runs back
+        await asyncio.get_running_loop().run_in_executor(LEASE_POOL, hand_back, run.pk, token)
+        engine.cancel()
     try:
         await engine.run()
     except LostRun as exc:
@@ -119,6 +140,8 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord
                 "error": {"node": None, "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}}))
             await _flush_quietly(sink)
     finally:
+        with _held_lock:
+            _held.pop(run.pk, None)
         keeper.cancel()
         await sink.close()
 
@@ -201,3 +224,56 @@ def sweep() -> dict[str, int]:
             enqueue(run_id)
             counts["resent"] += 1
     return counts
+
+
+# ---------------------------------------------------------------- graceful shutdown
+
+
+def hand_back(run_id: int, token: str) -> bool:
+    """Release this worker's lease on a run and re-enqueue it, if the lease is still ours.
+
+    The attempt it was counted as is given back: a worker that was asked to stop did not crash,
+    so the run does not move closer to the attempt cap. Once the lease changes hands the sink's
+    next write fails (:class:`LostRun`), so nothing of this copy lands after the hand-back; what
+    was recorded before it is reused by the next worker."""
+    released = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_owner=token).update(
+        lease_owner=REQUEUED, lease_expires_at=timezone.now() + timedelta(seconds=_knobs()["LEASE_SECONDS"]),
+        attempt=F("attempt") - 1)
+    if released:
+        log.info("run %s: handed back (this worker is stopping)", run_id)
+        enqueue(run_id)
+    return bool(released)
+
+
+def held_runs() -> list[int]:
+    with _held_lock:
+        return sorted(_held)
+
+
+def stop_gracefully(grace_s: float | None = None) -> int:
+    """Stop taking runs; let the held ones finish for ``grace_s`` seconds; hand back the rest.
+
+    Returns how many runs were handed back. Blocks until every engine of this process has
+    stopped (a handed-back engine stops within one lease tick)."""
+    _stopping.set()
+    grace = float(_knobs()["SHUTDOWN_GRACE_SECONDS"]) if grace_s is None else grace_s
+    deadline = time.monotonic() + grace
+    while held_runs() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    handed = 0
+    loop = shared_loop()
+    with _held_lock:
+        items = list(_held.items())
+    try:
+        for run_id, (token, engine) in items:
+            if hand_back(run_id, token):
+                handed += 1
+            loop.call_soon_threadsafe(engine.cancel)
+    finally:
+        close_old_connections()
+    until = time.monotonic() + 10
+    while held_runs() and time.monotonic() < until:
+        time.sleep(0.05)
+    if handed:
+        log.warning("shutdown: handed back %d run(s) after a %.0f s grace period", handed, grace)
+    return handed
