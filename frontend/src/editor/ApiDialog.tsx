@@ -1,0 +1,111 @@
+/** "API": curl examples to run this pipeline from other programs, with its id and inputs filled in. */
+import { useMemo, useState } from "react";
+import { request } from "../api/client";
+import type { Pipeline } from "../api/types";
+import { useGraph } from "../stores/graph";
+import { Dialog } from "../ui/Dialog";
+import { curlExamples, pipelineInputs } from "./apiExamples";
+
+interface MadeToken {
+  token: string;
+  prefix: string;
+}
+
+export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1500);
+        });
+      }}
+    >
+      {done ? "Copied" : label}
+    </button>
+  );
+}
+
+export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {
+  const doc = useGraph((s) => s.doc);
+  const [token, setToken] = useState<MadeToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputs = useMemo(() => pipelineInputs(doc), [doc]);
+  const examples = curlExamples({ origin: window.location.origin, pipelineId: pipeline.id, inputs, token: token?.token });
+
+  async function createToken() {
+    setBusy(true);
+    setError(null);
+    try {
+      const made = await request<MadeToken>("POST", "/api/tokens", { name: `${pipeline.name} (API)`.slice(0, 100), workspace: Number(pipeline.workspace) });
+      setToken(made);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Use this pipeline from the API" onClose={onClose} wide>
+      <div data-testid="api-dialog">
+        <p>
+          Pipeline id <code>{pipeline.id}</code>
+          {inputs.length > 0 ? (
+            <>
+              {" "}· inputs{" "}
+              {inputs.map((i, n) => (
+                <span key={i.name}>
+                  {n > 0 && ", "}
+                  <code>{i.name}</code> ({i.type}{i.required && i.default === null ? ", required" : ""})
+                </span>
+              ))}
+            </>
+          ) : (
+            " · no inputs"
+          )}
+          . Runs use the latest saved version{pipeline.latest_version ? ` (now v${pipeline.latest_version})` : ""}; add{" "}
+          <code>"version": N</code> to the body to pin one.
+        </p>
+        {!pipeline.latest_version && (
+          <p className="hint" role="note">
+            This pipeline has no saved version yet: save one, or add <code>"draft": true</code> to run the draft.
+          </p>
+        )}
+        {token ? (
+          <p role="status">
+            Your new token is filled in below. Copy it now: it is shown only once.{" "}
+            <CopyButton text={token.token} label="Copy token" />
+          </p>
+        ) : (
+          <p>
+            Set <code>FOMO_TOKEN</code> to a personal API token, or{" "}
+            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void createToken()}>
+              Create a token for this workspace
+            </button>
+          </p>
+        )}
+        {error && <p className="errors" role="alert">{error}</p>}
+        {examples.map((e) => (
+          <section key={e.id} data-example={e.id}>
+            <h3 style={{ fontSize: 13, margin: "0.8rem 0 0.3rem", display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+              {e.title} <CopyButton text={e.command} />
+            </h3>
+            <pre className="value-text">{e.command}</pre>
+          </section>
+        ))}
+        <p>
+          Replace <code>RUN_ID</code> with the <code>id</code> a run answered. Everything else:{" "}
+          <a href="/api/docs" target="_blank" rel="noreferrer">
+            API reference
+          </a>
+          .
+        </p>
+      </div>
+    </Dialog>
+  );
+}
