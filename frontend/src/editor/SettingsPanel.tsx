@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import type { GraphNode } from "../api/types";
 import { updateNode } from "../lib/graphOps";
 import { isList } from "../lib/ports";
+import { schemaToFields } from "../lib/schemaForm";
 import { useCatalog } from "../stores/catalog";
 import { credentialsFor, useCredentials } from "../stores/credentials";
 import { useGraph } from "../stores/graph";
@@ -43,6 +44,24 @@ export function SettingsPanel() {
     );
   }
   return <NodeSettings key={node.id} node={node} readOnly={readOnly} />;
+}
+
+/** "Add credential…" under forms with a credential field: the workspace's credentials page in a new
+ * tab; the picker reloads the list when this tab gets the focus back. */
+function AddCredentialLink({ schema }: { schema: Parameters<typeof schemaToFields>[0] }) {
+  const workspace = useCredentials((s) => s.workspace);
+  const has = useMemo(() => schemaToFields(schema).some((f) => f.kind === "credential"), [schema]);
+  if (!has || !workspace) return null;
+  const refresh = () => {
+    useCredentials.setState({ workspace: null, list: null });
+    void useCredentials.getState().load(workspace);
+  };
+  return (
+    <a className="small" href={`/workspaces/${workspace}/credentials/`} target="_blank" rel="noreferrer"
+      onClick={() => window.addEventListener("focus", refresh, { once: true })}>
+      Add credential…
+    </a>
+  );
 }
 
 function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }) {
@@ -95,6 +114,7 @@ function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }
         idPrefix={id}
         onChange={(name, v) => patch({ config: { ...node.config, [name]: v } }, `config.${name}`)}
       />
+      {!readOnly && <AddCredentialLink schema={spec.config_schema} />}
       <fieldset className="fieldset">
         <legend>Map</legend>
         <div className="field field-check">
