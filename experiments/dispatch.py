@@ -64,13 +64,13 @@ def drive(experiment_id: int) -> None:
         close_old_connections()
 
 
-def _run_and_score(cell_id: int, run_id: int) -> None:
+def _run_and_score(experiment_id: int, cell_id: int, run_id: int, expected: str | None) -> None:
     from experiments.service import score_cell
     from runs.worker import execute
 
     try:
         execute(run_id)
-        score_cell(cell_id)
+        score_cell(cell_id, experiment_id=experiment_id, run_id=run_id, expected=expected, known=True)
     except Exception:  # the run's lease expires and the sweeper resumes it; the dispatcher's poll scores it
         log.exception("experiment cell %s (run %s) failed in the dispatcher", cell_id, run_id)
     finally:
@@ -99,8 +99,10 @@ class Driver:
             if now - last_poll >= POLL_S:
                 self._poll()
                 last_poll = now
-            if self.running:
-                self._launch(self.concurrency - len(self.mine) - self.others)
+            free = self.concurrency - len(self.mine) - self.others
+            # Launch in small batches (a tenth of the window): one transaction feeds several runs.
+            if self.running and (free >= max(1, self.concurrency // 10) or not self.mine):
+                self._launch(free)
             if not self.mine and self._finished():
                 return
             done, _ = wait(list(self.mine), timeout=POLL_S, return_when=FIRST_COMPLETED) if self.mine \
@@ -139,17 +141,17 @@ class Driver:
         if free <= 0:
             return
         picked = list(Cell.objects.filter(experiment_id=self.experiment_id, status="queued", scored=False)
-                      .order_by("pk").values_list("pk", "run_id")[:free])
+                      .order_by("pk").values_list("pk", "run_id", "expected")[:free])
         if not picked:
             return
         now = timezone.now()
-        cell_ids = [c for c, _ in picked]
+        cell_ids = [c for c, _, _ in picked]
         with transaction.atomic():
             # Held runs were never enqueued (enqueued_at is null, which the run sweeper leaves alone).
             Cell.objects.filter(pk__in=cell_ids, status="queued").update(status="running", updated_at=now)
-            Run.objects.filter(pk__in=[r for _, r in picked], status=RunStatus.QUEUED).update(enqueued_at=now)
-        for cell_id, run_id in picked:
-            self.mine[RUN_POOL.submit(_run_and_score, cell_id, run_id)] = cell_id
+            Run.objects.filter(pk__in=[r for _, r, _ in picked], status=RunStatus.QUEUED).update(enqueued_at=now)
+        for cell_id, run_id, expected in picked:
+            self.mine[RUN_POOL.submit(_run_and_score, self.experiment_id, cell_id, run_id, expected)] = cell_id
 
     def _finished(self) -> bool:
         """True, and the experiment's terminal state written, once every cell is scored."""

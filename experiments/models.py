@@ -98,6 +98,5 @@ class Cell(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["row_position", "variant__position"]
         indexes = [models.Index(fields=["experiment", "updated_at"]),
                    models.Index(fields=["experiment", "scored"])]

@@ -120,7 +120,7 @@ def check_scorers(raw: Any, known_providers: dict[str, tuple[bool, bool]] | None
 
             try:
                 parse(rubric)
-            except NodeError as exc:
+            except (NodeError, ValueError) as exc:
                 raise ScorerError(i, "rubric", f"the rubric is not a valid template: {exc}") from None
             c["rubric"] = rubric
         out.append(c)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from django.db.models import Count
 from rest_framework import serializers
 
 from builder.serializers import StrictSerializer
@@ -42,16 +43,17 @@ def experiment_summary(e: Experiment, progress: dict[str, int] | None = None) ->
 
 def progress_of(e: Experiment) -> dict[str, int]:
     counts = {"total": 0, "done": 0, "failed": 0, "cancelled": 0, "running": 0, "queued": 0}
-    for status, scored in e.cells.values_list("status", "scored"):
-        counts["total"] += 1
+    for row in e.cells.values("status", "scored").annotate(n=Count("pk")).order_by():
+        status, scored, n = row["status"], row["scored"], row["n"]
+        counts["total"] += n
         if status == RunStatus.SUCCEEDED and scored:
-            counts["done"] += 1
+            counts["done"] += n
         elif status in (RunStatus.FAILED, RunStatus.CANCELLED) and scored:
-            counts[status] += 1
+            counts[status] += n
         elif status == "queued":
-            counts["queued"] += 1
+            counts["queued"] += n
         else:
-            counts["running"] += 1
+            counts["running"] += n
     return counts
 
 

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -128,23 +129,48 @@ def output_text(outputs: Any, name: str) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def score_cell(cell_id: int) -> bool:
+@dataclass(frozen=True)
+class ScoringPlan:
+    """What scoring needs of an experiment; fixed at creation, so cached per process."""
+
+    output: str
+    scorers: list[dict[str, Any]]
+    workspace_id: int
+
+
+_plans: dict[int, ScoringPlan] = {}
+
+
+def scoring_plan(experiment_id: int) -> ScoringPlan:
+    plan = _plans.get(experiment_id)
+    if plan is None:
+        output, scorers, workspace_id = Experiment.objects.filter(pk=experiment_id).values_list(
+            "output", "scorers", "pipeline__workspace_id").get()
+        plan = _plans[experiment_id] = ScoringPlan(output, scorers, workspace_id)
+    return plan
+
+
+def score_cell(cell_id: int, *, experiment_id: int | None = None, run_id: int | None = None,
+               expected: str | None = None, known: bool = False) -> bool:
     """Score a cell whose run is over, once (compare-and-set on ``scored``). Returns whether
-    this call did it. Safe to call twice or from two workers."""
-    cell = (Cell.objects.select_related("run", "experiment", "experiment__pipeline")
-            .filter(pk=cell_id, scored=False).first())
-    if cell is None:
+    this call did it. Safe to call twice or from two workers. The dispatcher passes what it
+    already knows of the cell (``known=True``) to save a query per run."""
+    if not known:
+        row = Cell.objects.filter(pk=cell_id, scored=False).values_list("experiment_id", "run_id", "expected").first()
+        if row is None:
+            return False
+        experiment_id, run_id, expected = row
+    assert experiment_id is not None
+    plan = scoring_plan(experiment_id)
+    run = Run.objects.filter(pk=run_id).values_list("status", "outputs", "inputs").first() if run_id else None
+    if run is not None and run[0] not in TERMINAL:
         return False
-    run = cell.run
-    if run is not None and run.status not in TERMINAL:
-        return False
-    exp = cell.experiment
-    status = run.status if run is not None else RunStatus.CANCELLED
+    status, outputs, inputs = run if run is not None else (RunStatus.CANCELLED, None, {})
     result: scoring.CellScores | None = None
-    output = output_text(run.outputs, exp.output) if run is not None and status == RunStatus.SUCCEEDED else None
-    if output is not None:
-        coro = scoring.score_all(output, cell.expected, run.inputs or {}, exp.scorers, _context(exp))
-        if scoring.needs_async(exp.scorers):
+    output = output_text(outputs, plan.output) if status == RunStatus.SUCCEEDED else None
+    if output is not None and plan.scorers:
+        coro = scoring.score_all(output, expected, inputs or {}, plan.scorers, _context(plan.workspace_id))
+        if scoring.needs_async(plan.scorers):
             from runs.loop import run_coroutine
 
             result = run_coroutine(coro)
@@ -158,12 +184,12 @@ def score_cell(cell_id: int) -> bool:
     return Cell.objects.filter(pk=cell_id, scored=False).update(**fields) == 1
 
 
-def _context(exp: Experiment) -> scoring.ScoreContext:
+def _context(workspace_id: int) -> scoring.ScoreContext:
     from builder.providers import pricing
     from builder.providers.base import Usage
     from runs.services import RunServices
 
-    services = RunServices(exp.pipeline.workspace_id)
+    services = RunServices(workspace_id)
     return scoring.ScoreContext(
         chat=lambda provider, credential: services.chat(provider, credential),
         embedder=lambda provider, credential: services.embedder(provider, credential),

@@ -105,9 +105,6 @@ class Migration(migrations.Migration):
                 ('experiment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='experiments.experiment')),
                 ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='experiments.variant')),
             ],
-            options={
-                'ordering': ['row_position', 'variant__position'],
-            },
         ),
         migrations.AddIndex(
             model_name='dataset',
