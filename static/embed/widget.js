@@ -127,11 +127,18 @@
     var answer = add("assistant", "");
     answer.setAttribute("aria-busy", "true");
     var text = "";
-    var resp = await fetch(base + "/embed/api/" + encodeURIComponent(key) + "/chat", {
-      method: "POST", mode: "cors", credentials: "omit",
-      headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-      body: JSON.stringify({ message: message, session: session })
-    });
+    var resp;
+    try {
+      resp = await fetch(base + "/embed/api/" + encodeURIComponent(key) + "/chat", {
+        method: "POST", mode: "cors", credentials: "omit",
+        headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
+        body: JSON.stringify({ message: message, session: session })
+      });
+    } catch (e) {
+      // Refused by CORS (this page's origin is not allowed) or the network.
+      answer.remove();
+      throw e;
+    }
     if (!resp.ok || !resp.body) {
       var body = null;
       try { body = await resp.json(); } catch (e) { body = null; }
