@@ -23,6 +23,10 @@ def _start_sweeper(**_: object) -> None:
 
     start_background(WORKER_ID)
 
+    from runs import retention
+
+    retention.start_background()
+
 
 @worker_shutting_down.connect
 def _hand_back_on_stop(how: str = "", **_: object) -> None:

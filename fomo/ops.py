@@ -1,4 +1,5 @@
-"""Operations: what the runs, the queue and the workers are doing, for workspace owners and staff.
+"""Operations: what the runs, the queue and the workers are doing, for workspace owners and staff;
+and what retention pruned from a pipeline's history (``GET /api/pipelines/<id>/pruned``).
 
 ``GET /api/ops?workspace=<id>`` answers one snapshot; ``/ops/`` is a page that polls it. Who may
 see which workspace is decided in :func:`builder.policy.ops_workspaces`. Run figures are
@@ -22,9 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.policy import ops_workspaces
+from builder.policy import ops_workspaces, pipeline_for
 from builder.serializers import StrictSerializer
 from fomo.errors import Forbidden
+from runs import retention
 from runs.heartbeat import KEY_PREFIX
 from runs.models import Run, RunStatus
 
@@ -133,6 +135,14 @@ class OpsView(APIView):
         query.is_valid(raise_exception=True)
         workspaces = ops_workspaces(request.user, query.validated_data.get("workspace"))
         return Response(snapshot(workspaces))
+
+
+class PipelinePruned(APIView):
+    """What retention removed from a pipeline's run history (anyone who may read the pipeline)."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk)
+        return Response(retention.summary(pipeline.pk))
 
 
 def ops_page(request: HttpRequest) -> HttpResponse:

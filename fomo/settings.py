@@ -175,6 +175,13 @@ FOMO = {
     "MAX_RUN_WAIT_SECONDS": 60,
     # A worker asked to stop lets its runs finish this long, then hands the rest to another worker.
     "SHUTDOWN_GRACE_SECONDS": float(os.environ.get("FOMO_SHUTDOWN_GRACE_SECONDS", "8")),
+    # Retention (runs/retention.py): finished runs older than RETENTION_DAYS, or beyond the newest
+    # RETENTION_KEEP_RUNS of their pipeline, are pruned hourly by one of the workers. Unset: kept.
+    "RETENTION_DAYS": float(os.environ["FOMO_RETENTION_DAYS"]) if os.environ.get("FOMO_RETENTION_DAYS") else None,
+    "RETENTION_KEEP_RUNS": (int(os.environ["FOMO_RETENTION_KEEP_RUNS"])
+                            if os.environ.get("FOMO_RETENTION_KEEP_RUNS") else None),
+    "RETENTION_EVERY_SECONDS": float(os.environ.get("FOMO_RETENTION_EVERY_SECONDS", "3600")),
+    "RETENTION_BATCH": 200,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -11,7 +11,7 @@ from builder import views
 from experiments.urls import api as experiments_api
 from fomo import checks  # noqa: F401 - registers the start-up checks (fomo/checks.py)
 from fomo.health import healthz
-from fomo.ops import OpsView, ops_page
+from fomo.ops import OpsView, PipelinePruned, ops_page
 from runs import api as r
 from teams.urls import api as teams_api
 from teams.urls import pages as teams_pages
@@ -43,6 +43,7 @@ api = [
     path("templates", bt.TemplateList.as_view()),
     path("templates/<slug:slug>", bt.TemplateCreate.as_view()),
     path("ops", OpsView.as_view()),
+    path("pipelines/<int:pk>/pruned", PipelinePruned.as_view()),
 ]
 
 urlpatterns = [

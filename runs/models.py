@@ -110,3 +110,20 @@ def event_message(seq: int, type_: str, node_id: str | None, item: int | None,
                   payload: dict[str, Any], ts: float) -> dict[str, Any]:
     """The one wire shape of an event (REST pages, websocket, SSE)."""
     return {"seq": seq, "type": type_, "node_id": node_id, "item": item, "payload": payload, "ts": ts}
+
+
+class PruneRecord(models.Model):
+    """What one retention pass removed from a pipeline's run history (see runs/retention.py)."""
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="prune_records")
+    pruned_at = models.DateTimeField(default=timezone.now)
+    cutoff = models.DateTimeField(null=True, blank=True)  # runs finished before this went
+    keep_runs = models.PositiveIntegerField(null=True, blank=True)  # finished runs beyond the newest N went
+    runs = models.PositiveIntegerField(default=0)
+    node_runs = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    newest_pruned_at = models.DateTimeField(null=True, blank=True)  # when the newest pruned run finished
+
+    class Meta:
+        ordering = ["-pruned_at", "-id"]
+        indexes = [models.Index(fields=["pipeline", "-pruned_at"])]

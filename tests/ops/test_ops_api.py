@@ -17,6 +17,8 @@ from django.utils import timezone
 from runs.heartbeat import KEY_PREFIX
 from runs.models import Run, RunStatus
 
+pytestmark = [pytest.mark.postgres]
+
 
 def make_run(pipeline, status: str, **fields: Any) -> Run:
     return Run.objects.create(pipeline=pipeline, graph=pipeline.draft, status=status, **fields)

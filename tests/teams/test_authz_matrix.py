@@ -107,6 +107,7 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/experiments/<int:pk>/cancel": {"POST": ("run", None)},
     "api/experiments/<int:pk>/promote": {"POST": ("edit", {"variant": 999999})},
     "api/experiments/<int:pk>/results.csv": {"GET": ("read", None)},
+    "api/pipelines/<int:pk>/pruned": {"GET": ("read", None)},
     "api/ops": {"GET": ("admin", None)},  # ?workspace=<the main workspace>; staff see every workspace
 }
 # Routes whose allowed answer may be 404 because the object they name does not exist here
