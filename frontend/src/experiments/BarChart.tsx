@@ -3,9 +3,9 @@ import type { Bar } from "./results";
 
 export function BarChart({ bars, format, colors, title }: { bars: Bar[]; format(v: number | null): string; colors: string[]; title: string }) {
   const rowH = 26;
-  const labelW = 120;
-  const valueW = 90;
-  const width = 560;
+  const labelW = 90;
+  const valueW = 84;
+  const width = 340;
   const barW = width - labelW - valueW;
   const height = bars.length * rowH + 6;
   return (

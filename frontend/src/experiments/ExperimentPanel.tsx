@@ -201,6 +201,7 @@ function VariantCard({ variant, index, readOnly, canRemove, errors }: { variant:
   const doc = useGraph((s) => s.doc);
   const byType = useCatalog((s) => s.byType);
   const selected = useSelection((s) => s.nodes);
+  const active = useExperimentDraft((s) => s.activeVariant === variant.key);
   const [field, setField] = useState("");
   const candidates = useMemo(() => overridableNodes(doc, byType), [doc, byType]);
   const selNode = selected.length === 1 ? candidates.find((n) => n.id === selected[0]) : undefined;
@@ -233,7 +234,10 @@ function VariantCard({ variant, index, readOnly, canRemove, errors }: { variant:
         const n = doc.nodes.find((x) => x.id === o.node);
         return <OverrideRow key={`${o.node}.${o.field}`} variant={variant} node={n} nodeId={o.node} field={o.field} value={o.value} readOnly={readOnly} />;
       })}
-      {!readOnly && (
+      {!readOnly && !active && (
+        <button className="btn btn-small add-setting" onClick={() => store().setActive(variant.key)}>Add a setting…</button>
+      )}
+      {!readOnly && active && (
         <div className="override-picker">
           <select className="input" aria-label={`Node for variant ${variant.name || index + 1}`} value={selNode?.id ?? ""}
             onChange={(e) => (e.target.value ? useSelection.getState().set([e.target.value]) : useSelection.getState().clear())}>

@@ -33,7 +33,9 @@ export const useExperimentDraft = create<DraftStore>((set, get) => ({
   activeVariant: null,
   init(pipelineId, output) {
     if (get().pipelineId === pipelineId) return;
-    set({ pipelineId, draft: emptyDraft(output), activeVariant: null });
+    const draft = emptyDraft(output);
+    // A usually stays the baseline; B is where the first override goes.
+    set({ pipelineId, draft, activeVariant: draft.variants[1].key });
   },
   patch(p) {
     set({ draft: { ...get().draft, ...p } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Aggregate, Cell, Variant } from "./api";
-import { cellKey, chartBars, disagrees, formatPercent, formatScore, mergeCells, nextCursor, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
+import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, mergeCells, nextCursor, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
 
 const cell = (row: number, variant: number, p: Partial<Cell> = {}): Cell => ({
   row, variant, run: row * 10 + variant, status: "succeeded", output: "x", scores: {}, duration_ms: 10, tokens: 5, cost: 0, error: null, ...p,
@@ -70,6 +70,14 @@ describe("aggregates", () => {
     expect(formatScore(0.8333)).toBe("0.83");
     expect(formatScore(null)).toBe("—");
     expect(formatPercent(0.666)).toBe("67%");
+  });
+  it("shows two significant digits of sub-cent costs", () => {
+    expect(formatCost(0.0000042)).toBe("$0.0000042");
+    expect(formatCost(0.00059)).toBe("$0.00059");
+    expect(formatCost(0.001)).toBe("$0.0010");
+    expect(formatCost(1.234)).toBe("$1.23");
+    expect(formatCost(0)).toBe("$0");
+    expect(formatCost(null)).toBe("—");
   });
   it("scales score bars to 1 and flags the best", () => {
     const bars = chartBars(variants, [agg(1, { mean_scores: { exact: 0.25 } }), agg(2, { mean_scores: { exact: 0.5 } })], { kind: "score", key: "exact" });

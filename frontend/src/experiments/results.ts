@@ -108,6 +108,15 @@ export function formatPercent(v: number | null | undefined): string {
   return `${Math.round(v * 100)}%`;
 }
 
+/** Dollars with two significant digits below a cent, so per-call costs of a cheap model do not read as $0.00000. */
+export function formatCost(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (v === 0) return "$0";
+  if (v >= 0.01) return `$${v.toFixed(v >= 100 ? 0 : 2)}`;
+  const digits = Math.min(10, 1 - Math.floor(Math.log10(v)));
+  return `$${v.toFixed(digits)}`;
+}
+
 export function formatTokens(n: number | null | undefined): string {
   if (n === null || n === undefined) return "—";
   return n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n);

@@ -8,7 +8,7 @@ import type { GraphDoc, VersionSummary } from "../api/types";
 import { useCatalog } from "../stores/catalog";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
-import { duration, money, timeAgo } from "../ui/format";
+import { duration, timeAgo } from "../ui/format";
 import { BarChart } from "../experiments/BarChart";
 import { variantColor } from "../experiments/ExperimentPanel";
 import "../experiments/experiments.css";
@@ -20,6 +20,7 @@ import {
   cellKey,
   cellRow,
   chartBars,
+  formatCost,
   formatScore,
   formatTokens,
   isTerminal,
@@ -158,12 +159,16 @@ function ExperimentView({ detail, cells, rows, graph, pollError, onReplace }: {
 function Aggregates({ detail, keys, graph }: { detail: ExperimentDetail; keys: string[]; graph: GraphDoc | null }) {
   const byType = useCatalog((s) => s.byType);
   const metrics: Metric[] = useMemo(() => [...keys.map((key) => ({ kind: "score", key }) as Metric), { kind: "p50" }, { kind: "p95" }, { kind: "cost_per_row" }, { kind: "total_cost" }], [keys]);
-  const [mi, setMi] = useState(0);
-  const metric = metrics[Math.min(mi, metrics.length - 1)];
+  // Until a metric is picked, show the first one that tells the variants apart (else cost per row).
+  const [picked, setPicked] = useState<number | null>(null);
+  const auto = metrics.findIndex((m) => chartBars(detail.variants, detail.aggregates, m).some((b) => b.best));
+  const mi = Math.min(picked ?? (auto >= 0 ? auto : metrics.findIndex((m) => m.kind === "cost_per_row")), metrics.length - 1);
+  const setMi = setPicked;
+  const metric = metrics[mi];
   const byVariant = new Map(detail.aggregates.map((a) => [String(a.variant), a]));
   const colors = detail.variants.map((_, i) => variantColor(i));
   const bars = chartBars(detail.variants, detail.aggregates, metric);
-  const fmt = (v: number | null) => (metric.kind === "score" ? formatScore(v) : metric.kind === "p50" || metric.kind === "p95" ? duration(v) || "—" : money(v));
+  const fmt = (v: number | null) => (metric.kind === "score" ? formatScore(v) : metric.kind === "p50" || metric.kind === "p95" ? duration(v) || "—" : formatCost(v));
   const anyJudge = detail.aggregates.some((a) => (a.judge_cost ?? 0) > 0 || a.judge_prompt_tokens > 0);
   return (
     <section className="aggregates" aria-label="Per-variant aggregates">
@@ -197,9 +202,9 @@ function Aggregates({ detail, keys, graph }: { detail: ExperimentDetail; keys: s
                   <td className="num">{duration(a?.p50_ms) || "—"}</td>
                   <td className="num">{duration(a?.p95_ms) || "—"}</td>
                   <td className="num" title={a ? `${a.prompt_tokens} prompt + ${a.completion_tokens} completion` : ""}>{a ? formatTokens(a.prompt_tokens + a.completion_tokens) : "—"}</td>
-                  <td className="num">{money(a?.total_cost)}</td>
-                  <td className="num">{money(a?.cost_per_row)}</td>
-                  {anyJudge && <td className="num" title={a ? `${a.judge_prompt_tokens} + ${a.judge_completion_tokens} judge tokens` : ""}>{money(a?.judge_cost)}</td>}
+                  <td className="num">{formatCost(a?.total_cost)}</td>
+                  <td className="num">{formatCost(a?.cost_per_row)}</td>
+                  {anyJudge && <td className="num" title={a ? `${a.judge_prompt_tokens} + ${a.judge_completion_tokens} judge tokens` : ""}>{formatCost(a?.judge_cost)}</td>}
                   <td className="num">{a ? `${a.runs_succeeded}${a.runs_failed ? ` · ${a.runs_failed} failed` : ""}` : "—"}</td>
                 </tr>
               );
@@ -283,7 +288,7 @@ function ResultCell({ cell, keys, variant }: { cell: Cell | undefined; keys: str
           })}
           <span>{duration(cell.duration_ms)}</span>
           {cell.tokens !== null && <span>{formatTokens(cell.tokens)} tok</span>}
-          <span>{money(cell.cost)}</span>
+          <span>{formatCost(cell.cost)}</span>
         </div>
       )}
     </>
