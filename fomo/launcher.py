@@ -1,5 +1,5 @@
 """Process helpers shared by ``make up``, the test suite and the benchmarks: find or start
-Redis, start Celery workers and daphne on 127.0.0.1, wait for health, stop by PID.
+Redis, start a Chroma server, Celery workers and daphne on 127.0.0.1, wait for health, stop by PID.
 
 Plain Python (no Django import at module level), so it can run before settings exist.
 """
@@ -71,6 +71,38 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     wait_for(lambda: redis_answers(f"redis://127.0.0.1:{port}/0"), 10, f"redis on port {port}")
+    return proc
+
+
+def chroma_binary() -> str | None:
+    """The ``chroma`` command the chromadb package installs next to this Python, else on PATH."""
+    beside = Path(PYTHON).parent / "chroma"
+    return str(beside) if beside.exists() else shutil.which("chroma")
+
+
+def chroma_answers(url: str) -> bool:
+    return http_ok(f"{url.rstrip('/')}/api/v2/heartbeat")
+
+
+def start_chroma(path: Path, port: int, log: Path | None = None, timeout: float = 60) -> subprocess.Popen[bytes]:
+    """A Chroma server (``chroma run``) on 127.0.0.1:``port`` persisting under ``path`` (the same
+    layout as embedded Chroma, so an embedded store carries over). Works offline."""
+    binary = chroma_binary()
+    if binary is None:
+        raise RuntimeError("No chroma command found: install the chromadb package (requirements.lock).")
+    path.mkdir(parents=True, exist_ok=True)
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}, stdout=out, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: proc.poll() is None and chroma_answers(f"http://127.0.0.1:{port}"), timeout,
+                 f"chroma on port {port}")
+    except BaseException:
+        stop(proc)
+        raise
     return proc
 
 

@@ -1,5 +1,9 @@
-"""`make up`: seed the demo, start Redis if none answers, a Celery worker and daphne, print
-the URL and the demo login, and stop everything it started on Ctrl-C."""
+"""`make up`: seed the demo, start Redis if none answers, a Chroma server unless ``CHROMA_URL``
+names one, a Celery worker and daphne, print the URL and the demo login, and stop everything it
+started on Ctrl-C.
+
+The web process (collections page) and the worker both touch vectors, and embedded Chroma
+belongs to one process: so they share a ``chroma run`` server over the data directory's store."""
 from __future__ import annotations
 
 import os
@@ -34,6 +38,10 @@ def main() -> int:
         subprocess.run([launcher.PYTHON, "manage.py", "seed_demo", DEMO_USER, DEMO_PASSWORD],
                        cwd=launcher.ROOT, env=env, check=True)
         t0 = time.monotonic()
+        if not env.get("CHROMA_URL", "").strip():
+            port = launcher.free_port()
+            started.append(launcher.start_chroma(data_dir / "chroma", port, log=logs / "chroma.log"))
+            env["CHROMA_URL"] = f"http://127.0.0.1:{port}"
         started.append(launcher.start_worker(env, log=logs / "worker.log"))
         started.append(launcher.start_daphne(env, PORT, log=logs / "web.log"))
         launcher.wait_for(lambda: launcher.http_ok(f"http://{HOST}:{PORT}/healthz"), 60, "fomo to be healthy")
