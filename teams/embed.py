@@ -110,7 +110,8 @@ def chat_contract(graph: Any) -> ChatContract:
         raise NotAChat("A chat pipeline needs one output for the answer (name it “reply”).",
                        details={"outputs": sorted(outputs)})
     target = outputs[answer].get("id")
-    streamed = frozenset(e.get("source") for e in edges if isinstance(e, dict) and e.get("target") == target)
+    streamed = frozenset(str(e["source"]) for e in edges
+                         if isinstance(e, dict) and e.get("target") == target and e.get("source"))
     return ChatContract(message=message, session=session, answer=answer, streamed=streamed)
 
 

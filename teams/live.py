@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -78,7 +78,7 @@ KEEPALIVE = "keepalive"  # yielded by follow() after KEEPALIVE_SECONDS without a
 CLOSED = "closed"  # yielded by follow() when the listener lost access; nothing follows
 
 
-async def follow(run_id: int, after: int, groups: list[str]) -> AsyncIterator[dict[str, Any] | str]:
+async def follow(run_id: int, after: int, groups: list[str]) -> AsyncGenerator[dict[str, Any] | str, None]:
     """The run's events after ``after``, each ``seq`` exactly once and in order, up to and
     including ``run.finished``; :data:`KEEPALIVE` when it has been quiet for a while and
     :data:`CLOSED` (then the end) when a ``force.close`` reaches one of ``groups``.
