@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from builder.graph import validate
+from runs import logctx
 from runs.engine import Engine
 from runs.engine.events import Event
 from runs.heartbeat import live_worker_ids
@@ -52,6 +53,11 @@ def _knobs() -> dict[str, float]:
 
 
 def execute(run_id: int) -> None:
+    with logctx.bound_run(run_id):
+        _claim_and_execute(run_id)
+
+
+def _claim_and_execute(run_id: int) -> None:
     if _stopping.is_set():  # a message delivered while this worker stops: let another take it
         enqueue(run_id)
         return
@@ -96,6 +102,37 @@ def claim(run_id: int, token: str) -> Run | None:
 
 async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord], next_seq: int,
                    workspace_id: int) -> None:
+    with logctx.bound_run(run.pk):
+        await _execute_bound(run, token, known, next_seq, workspace_id)
+
+
+class _LoggedSink:
+    """The engine's view of the sink: on ``node.started`` (emitted inside the node's own task)
+    it binds the node id for that task's log lines; node failures are logged."""
+
+    def __init__(self, sink: DjangoSink):
+        self._sink = sink
+
+    def emit(self, event: Event) -> None:
+        if event.type == "node.started" and event.node_id is not None:
+            logctx.enter_node(event.node_id, event.item)
+        elif event.type == "node.failed":
+            error = event.payload.get("error") or {}
+            log.info("node %s failed (attempt %s%s): %s: %s", event.node_id, event.payload.get("attempt"),
+                     ", will retry" if event.payload.get("will_retry") else "", error.get("kind"),
+                     error.get("message"), extra={"node_id": event.node_id})
+        self._sink.emit(event)
+
+    async def flush(self) -> None:
+        await self._sink.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._sink, name)
+
+
+async def _execute_bound(run: Run, token: str, known: dict[tuple[str, int], NodeRecord], next_seq: int,
+                         workspace_id: int) -> None:
+    log.info("run %s: attempt %s on %s", run.pk, run.attempt, WORKER_ID)
     sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token, started_at=run.started_at)
     plan, errors = validate(run.graph)
     if plan is None:
@@ -118,9 +155,9 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord
     prior_usage = {"prompt_tokens": sum(n.prompt_tokens for n in reused),
                    "completion_tokens": sum(n.completion_tokens for n in reused),
                    "cost": None if any(c is None for c in costs) else sum(c or 0.0 for c in costs)}
-    engine = Engine(plan, sink, run_id=str(run.pk), run_inputs=run.inputs, services=RunServices(workspace_id),
-                    completed=completed, attempt=run.attempt, prior_usage=prior_usage,
-                    concurrency=int(_knobs()["RUN_CONCURRENCY"]))
+    engine = Engine(plan, _LoggedSink(sink), run_id=str(run.pk), run_inputs=run.inputs,
+                    services=RunServices(workspace_id), completed=completed, attempt=run.attempt,
+                    prior_usage=prior_usage, concurrency=int(_knobs()["RUN_CONCURRENCY"]))
     keeper = asyncio.get_running_loop().create_task(_keep_lease(run.pk, token, engine))
     with _held_lock:
         _held[run.pk] = (token, engine)
