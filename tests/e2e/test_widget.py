@@ -101,3 +101,39 @@ def test_the_widget_answers_nothing_on_an_origin_the_key_does_not_list(
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".msg.error")).to_be_visible(timeout=15_000)
     expect(page.locator(".msg.assistant")).to_have_count(0)
+
+
+def test_the_editor_makes_a_widget_key_and_shows_curl_for_the_pipeline(
+        alice_page: Page, alice_api: Api, base_url: str, console_errors: ConsoleErrors) -> None:
+    from tests.e2e.canvas import open_editor
+
+    pipeline = alice_api.create_pipeline(chat_graph(), name="Editor widget")
+    assert alice_api.post(f"/api/pipelines/{pipeline['id']}/versions", {"message": "v1"}).status_code == 201
+    page = alice_page
+    open_editor(page, base_url, pipeline["id"])
+
+    page.get_by_role("button", name="API", exact=True).click()
+    dialog = page.get_by_test_id("api-dialog")
+    wait = dialog.locator('[data-example="run-wait"] pre')
+    expect(wait).to_contain_text(f"/api/pipelines/{pipeline['id']}/run?wait=30")
+    expect(wait).to_contain_text('"message":"your message"')
+    expect(dialog.locator('[data-example="stream"] pre')).to_contain_text("/stream")
+    expect(dialog.get_by_role("link", name="API reference")).to_have_attribute("href", "/api/docs")
+    dialog.get_by_role("button", name="Create a token for this workspace").click()
+    expect(wait).to_contain_text("Authorization: Bearer fomo_")
+    page.keyboard.press("Escape")
+
+    page.get_by_role("button", name="Embed", exact=True).click()
+    embed = page.get_by_test_id("embed-dialog")
+    embed.get_by_label("Allowed origins").fill("https://shop.example")
+    embed.get_by_role("button", name="Create key").click()
+    script = embed.get_by_test_id("embed-script")
+    expect(script).to_contain_text('data-fomo-key="pk_fomo_')
+    first = script.text_content()
+    page.once("dialog", lambda d: d.accept())
+    embed.get_by_role("button", name="Rotate").click()
+    expect(script).not_to_have_text(first or "")
+    keys = alice_api.get(f"/api/pipelines/{pipeline['id']}/embed-keys").json()
+    assert [k["allowed_origins"] for k in keys] == [["https://shop.example"]] and keys[0]["key"] in (
+        script.text_content() or "")
+    assert not console_errors, console_errors
