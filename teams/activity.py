@@ -1,6 +1,9 @@
 """The workspace activity list: one call, :func:`record`, used by views and signals."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +12,22 @@ from django.utils import timezone
 from teams.models import Activity
 
 COALESCE = timedelta(minutes=5)
+_runs_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("fomo_runs_muted", default=False)
+
+
+@contextlib.contextmanager
+def runs_not_listed() -> Iterator[None]:
+    """Runs created inside are not put on the activity list (chat widget turns: a visitor's
+    message is not something a member did, and there may be thousands)."""
+    token = _runs_muted.set(True)
+    try:
+        yield
+    finally:
+        _runs_muted.reset(token)
+
+
+def runs_listed() -> bool:
+    return not _runs_muted.get()
 
 
 def record(workspace_id: int, actor: Any, verb: str, object_type: str, object_id: Any, summary: str) -> Activity:

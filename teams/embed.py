@@ -27,7 +27,7 @@ from builder.policy import ALLOWED, Action, role_in
 from fomo.errors import DomainError, Forbidden
 from runs.lifecycle import create_run
 from runs.models import Run
-from teams.activity import record
+from teams.activity import record, runs_not_listed
 from teams.auth import hit
 from teams.live import CLOSED, KEEPALIVE, follow
 from teams.models import EmbedKey
@@ -243,7 +243,8 @@ def start_chat(key: EmbedKey, message: str, session: str) -> tuple[Run, ChatCont
     inputs = {contract.message: message}
     if contract.session:
         inputs[contract.session] = f"embed-{key.pk}-{session}"
-    run = create_run(key.pipeline, creator, inputs, version)
+    with runs_not_listed():
+        run = create_run(key.pipeline, creator, inputs, version)
     EmbedKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return run, contract
 

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from builder.models import Pipeline, PipelineVersion
 from runs.models import Run
-from teams.activity import record
+from teams.activity import record, runs_listed
 
 
 @receiver(post_save, sender=Pipeline)
@@ -29,7 +29,7 @@ def version_created(sender: Any, instance: PipelineVersion, created: bool, **kwa
 
 @receiver(post_save, sender=Run)
 def run_created(sender: Any, instance: Run, created: bool, **kwargs: Any) -> None:
-    if created and not kwargs.get("raw"):
+    if created and not kwargs.get("raw") and runs_listed():
         pipeline = instance.pipeline
         record(pipeline.workspace_id, instance.started_by, "ran", "pipeline", pipeline.pk,
                f"ran “{pipeline.name}” (run {instance.pk})")

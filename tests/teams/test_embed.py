@@ -183,3 +183,33 @@ def test_the_frame_page_may_only_be_framed_by_the_keys_origins(client, as_user, 
     assert page.status_code == 200 and key["key"].encode() in page.content
     assert page["Content-Security-Policy"] == "frame-ancestors https://a.io http://b.io:81"
     assert "X-Frame-Options" not in page
+
+
+def test_a_chat_turn_runs_the_latest_version_with_a_key_scoped_session(users, chat_pipeline, no_celery):
+    from runs.models import Run
+    from teams.embed import start_chat
+
+    PipelineVersion.objects.create(pipeline=chat_pipeline, number=2, graph=chat_graph(latency_ms=5))
+    key = EmbedKey.objects.create(pipeline=chat_pipeline, key="pk_fomo_t", allowed_origins=["https://a.io"],
+                                  created_by=users["bob"])
+    run, contract = start_chat(key, "Hello", "visitor-123")
+    run = Run.objects.get(pk=run.pk)
+    assert run.version.number == 2 and run.started_by == users["bob"]
+    assert run.inputs == {"message": "Hello", "session": f"embed-{key.pk}-visitor-123"}
+    assert contract.streamed == frozenset({"llm"})
+    # A visitor's message is not a member's doing: it stays off the activity list.
+    assert not Activity.objects.filter(verb="ran").exists()
+
+
+def test_a_chat_turn_needs_its_creator_to_still_run_the_pipeline(users, chat_pipeline, no_celery):
+    from builder.models import Membership
+    from fomo.errors import Forbidden
+    from runs.models import Run
+    from teams.embed import start_chat
+
+    key = EmbedKey.objects.create(pipeline=chat_pipeline, key="pk_fomo_t", allowed_origins=["https://a.io"],
+                                  created_by=users["bob"])
+    Membership.objects.filter(user=users["bob"]).delete()
+    with pytest.raises(Forbidden):
+        start_chat(key, "Hello", "visitor-123")
+    assert not Run.objects.exists()
