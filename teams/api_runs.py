@@ -21,6 +21,7 @@ from runs.lifecycle import create_run
 from runs.models import Run
 from teams import serializers as s
 from teams.live import sse_stream, wait_for_run
+from teams.models import ApiToken
 
 
 def run_urls(run_id: int) -> dict[str, str]:
@@ -101,11 +102,13 @@ class RunStream(APIView):
 
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         run = run_for(request.user, pk)
-        return event_stream_response(run, _after(request), request.user.pk)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        return event_stream_response(run, _after(request), request.user.pk, token.pk if token else None)
 
 
-def event_stream_response(run: Run, after: int, user_id: int | None) -> StreamingHttpResponse:
-    resp = StreamingHttpResponse(sse_stream(run.pk, after, run.pipeline.workspace_id, user_id),
+def event_stream_response(run: Run, after: int, user_id: int | None,
+                          token_id: int | None = None) -> StreamingHttpResponse:
+    resp = StreamingHttpResponse(sse_stream(run.pk, after, run.pipeline.workspace_id, user_id, token_id),
                                  content_type="text/event-stream")
     resp["Cache-Control"] = "no-cache"
     resp["X-Accel-Buffering"] = "no"

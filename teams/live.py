@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 from builder.policy import member_group
 from runs.models import TERMINAL, Run, RunEvent
 from runs.publish import run_group
+from teams.auth import token_group
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ async def follow(run_id: int, after: int, groups: list[str]) -> AsyncGenerator[d
                 message = await asyncio.wait_for(layer.receive(channel), timeout=IDLE_CHECK_SECONDS)
             except TimeoutError:
                 message = None
-            if message is not None and message.get("type") == "force.close":
+            if message is not None and message.get("type") in ("force.close", "token.revoked"):
                 yield CLOSED
                 return
             fresh = [e for e in (message or {}).get("events", []) if e["seq"] > last]
@@ -132,11 +133,14 @@ async def follow(run_id: int, after: int, groups: list[str]) -> AsyncGenerator[d
                 await layer.group_discard(group, channel)
 
 
-async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | None) -> AsyncIterator[bytes]:
+async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | None,
+                     token_id: int | None = None) -> AsyncIterator[bytes]:
     """The run's events after ``after`` as server-sent events, each ``seq`` exactly once and
-    in order, ending after ``run.finished``. A member removed from the workspace meanwhile
-    gets an ``event: closed`` and the end of the stream."""
+    in order, ending after ``run.finished``. A member removed from the workspace meanwhile, or
+    the API token the stream was opened with being revoked, gets an ``event: closed`` and the
+    end of the stream."""
     groups = [member_group(workspace_id, user_id)] if user_id is not None else []
+    groups += [token_group(token_id)] if token_id is not None else []
     yield b"retry: 2000\n\n"
     async with contextlib.aclosing(follow(run_id, after, groups)) as events:
         async for item in events:

@@ -116,3 +116,21 @@ def test_removing_the_member_closes_their_token_socket(live_stack, team):
             assert closed_with(sock) == 4404
     finally:
         alice.post(f"/api/workspaces/{ws}/members", {"username": "bob", "role": "viewer"})
+
+
+def test_revoking_the_token_ends_its_sse_stream(live_stack, team):
+    import httpx
+
+    from tests.integration.test_teams_live import sse_events
+
+    alice = team["alice"]
+    token, token_id = token_of(alice)
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", f"{live_stack.url}/api/runs/{team['run']}/stream?after=999999", headers=headers,
+                      timeout=30) as sse:
+        assert sse.status_code == 200
+        time.sleep(0.5)  # let the stream subscribe
+        assert alice.delete(f"/api/tokens/{token_id}").status_code == 204
+        _, _, named = sse_events(sse, limit=15)
+    assert named == ["closed"]
+    assert httpx.get(f"{live_stack.url}/api/runs/{team['run']}/stream", headers=headers).status_code == 401
