@@ -13,7 +13,23 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["runs"])
 
 
-from celery.signals import worker_ready, worker_shutting_down  # noqa: E402
+from celery.signals import worker_init, worker_ready, worker_shutting_down  # noqa: E402
+
+
+@worker_init.connect
+def _refuse_a_wrong_key(**_: object) -> None:
+    """The worker decrypts stored credentials: a missing or changed encryption key stops it here,
+    with the reason, rather than failing every run that uses a credential."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from fomo.checks import startup_key_errors
+
+    errors = startup_key_errors()
+    if errors:
+        raise SystemExit("fomo worker refuses to start: " + " | ".join(errors))
 
 
 @worker_ready.connect
