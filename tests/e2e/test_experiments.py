@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from builder.graph_doc import GraphDoc
 from tests.e2e.canvas import node, open_editor
 from tests.e2e.conftest import ConsoleErrors
-from tests.integration.stack import Api
+from tests.integration.stack import Api, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -42,6 +42,17 @@ def test_it_creates_a_dataset_and_runs_a_two_variant_experiment_live(
     page.goto(f"{base_url}/datasets/")
     page.get_by_role("button", name="New dataset").first.click()
     page.get_by_label("Name", exact=True).fill("Meeting questions")
+    # An uploaded file with bad lines: the server's errors are listed by line, nothing is created.
+    page.get_by_text("Upload a file").click()
+    page.get_by_label(re.compile("^File")).set_input_files(
+        {"name": "bad.jsonl", "mimeType": "application/jsonl",
+         "buffer": b'{"question": "fine", "expected": "x"}\nnot json\n[1, 2]\n'})
+    page.get_by_test_id("create-dataset").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("line 2")
+    expect(errors).to_contain_text("line 3")
+    assert alice_api.get(f"/api/workspaces/{pipeline['workspace']}/datasets").json() == []
+    page.get_by_text("Paste CSV or JSONL").click()
     page.get_by_label("Rows", exact=True).fill("question,expected\nok,Summary\ntoo,many,fields\n")
     expect(page.get_by_test_id("import-errors")).to_contain_text("line 3")
     expect(page.get_by_test_id("create-dataset")).to_be_disabled()
@@ -58,7 +69,7 @@ def test_it_creates_a_dataset_and_runs_a_two_variant_experiment_live(
     cell = page.get_by_label("Row 1 expected")
     cell.fill("Summary of: What did we decide")
     cell.blur()
-    datasets = alice_api.get("/api/workspaces/%s/datasets" % pipeline["workspace"]).json()
+    datasets = alice_api.get(f"/api/workspaces/{pipeline['workspace']}/datasets").json()
     dataset = next(d for d in datasets if d["name"] == "Meeting questions")
     expect(page.get_by_label("Row 1 expected")).to_have_value("Summary of: What did we decide")
     page.wait_for_function(
@@ -134,4 +145,39 @@ def test_it_creates_a_dataset_and_runs_a_two_variant_experiment_live(
     assert "Small vs large" in version["message"]
     llm = next(n for n in version["graph"]["nodes"] if n["id"] == "llm")
     assert llm["config"]["model"] == "fake-large"
+    # The refused upload is the one failed request the browser reports.
+    refused = [e for e in console_errors if "status of 400 (Bad Request)" in e]
+    assert len(refused) == 1 and len(console_errors) == 1, console_errors
+
+
+def test_cancelling_from_the_page_keeps_finished_cells_and_strangers_get_404(
+        alice_page: Page, alice_api: Api, live_stack: Stack, base_url: str, artifacts: Path,
+        console_errors: ConsoleErrors) -> None:
+    page = alice_page
+    pipeline = alice_api.post("/api/pipelines", {"name": "Slow Q&A", "graph": qa_graph(2500)}).json()
+    dataset = alice_api.post(f"/api/workspaces/{pipeline['workspace']}/datasets", {
+        "name": "Four questions", "rows": [{"inputs": {"question": q}, "expected": "Summary"} for q in QUESTIONS[:4]],
+    }).json()
+    experiment = alice_api.post(f"/api/pipelines/{pipeline['id']}/experiments", {
+        "name": "To cancel", "dataset": dataset["id"], "version": None, "concurrency": 1,
+        "scorers": [{"kind": "contains"}],
+        "variants": [{"name": "A", "overrides": []},
+                     {"name": "B", "overrides": [{"node": "llm", "field": "model", "value": "fake-large"}]}],
+    }).json()
+    assert live_stack.client("charlie").get(f"/experiments/{experiment['id']}/").status_code == 404
+
+    page.goto(f"{base_url}/experiments/{experiment['id']}/")
+    done_cells = page.locator('[data-testid="result-cell"][data-status="succeeded"]')
+    expect(done_cells.first).to_be_visible(timeout=30_000)
+    page.get_by_test_id("cancel-experiment").click()
+    expect(page.get_by_test_id("experiment-status")).to_have_text("cancelled", timeout=30_000)
+    expect(page.get_by_test_id("cancel-experiment")).to_have_count(0)
+    expect(page.locator('[data-testid="result-cell"][data-status="cancelled"]').first).to_be_visible()
+    # The run that was running when the experiment was cancelled settles too; the page keeps reading until it does.
+    expect(page.locator('[data-testid="result-cell"][data-status="running"]')).to_have_count(0, timeout=30_000)
+    kept = done_cells.count()
+    assert 1 <= kept < 8
+    detail = alice_api.get(f"/api/experiments/{experiment['id']}").json()
+    assert sum(c["status"] == "succeeded" for c in detail["cells"]) == kept
+    page.screenshot(path=str(artifacts / "experiment-cancelled.png"))
     assert not console_errors, console_errors

@@ -1,7 +1,7 @@
 /** Live state of one experiment: poll its detail every ~700 ms with `cells_after` until it is terminal. */
 import { useEffect, useState } from "react";
 import { xapi, type Cell, type ExperimentDetail } from "./api";
-import { isTerminal, mergeCells, nextCursor } from "./results";
+import { isTerminal, mergeCells, nextCursor, pollState } from "./results";
 
 export const POLL_MS = 700;
 
@@ -24,6 +24,7 @@ export function useLiveExperiment(id: string): LiveExperiment {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let cursor: string | null = null;
     let failures = 0;
+    let settleUntil = 0;
     const tick = async () => {
       try {
         const d = await xapi.getExperiment(id, cursor ?? undefined);
@@ -34,6 +35,15 @@ export function useLiveExperiment(id: string): LiveExperiment {
         setDetail(d);
         setError(null);
         failures = 0;
+        // A cancelled experiment is terminal while its running runs are still stopping: keep
+        // reading (more slowly, for at most two minutes) until their cells settle too.
+        if (pollState(d) === "settling") {
+          settleUntil ||= Date.now() + 120_000;
+          if (Date.now() < settleUntil) {
+            timer = setTimeout(() => void tick(), POLL_MS * 3);
+            return;
+          }
+        }
         if (isTerminal(d.status)) {
           // One last full read, so a cell updated in the same instant as the cursor is not missed.
           if (cursor) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Aggregate, Cell, Variant } from "./api";
-import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, mergeCells, nextCursor, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
+import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, mergeCells, nextCursor, pollState, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
 
 const cell = (row: number, variant: number, p: Partial<Cell> = {}): Cell => ({
   row, variant, run: row * 10 + variant, status: "succeeded", output: "x", scores: {}, duration_ms: 10, tokens: 5, cost: 0, error: null, ...p,
@@ -39,6 +39,15 @@ describe("merging polled cells", () => {
     expect(nextCursor(null, [cell(1, 1)])).toBeNull();
     expect(nextCursor("2026-01-01T00:00:01Z", [cell(1, 1, { updated_at: "2026-01-01T00:00:03Z" }), cell(1, 2, { updated_at: "2026-01-01T00:00:02Z" })])).toBe("2026-01-01T00:00:03Z");
     expect(nextCursor("2026-01-01T00:00:05Z", [cell(1, 1, { updated_at: "2026-01-01T00:00:03Z" })])).toBe("2026-01-01T00:00:05Z");
+  });
+});
+
+describe("pollState", () => {
+  it("keeps reading a cancelled experiment until its running runs have stopped", () => {
+    expect(pollState({ status: "running", progress: { running: 0, queued: 0 } })).toBe("live");
+    expect(pollState({ status: "cancelled", progress: { running: 1, queued: 0 } })).toBe("settling");
+    expect(pollState({ status: "cancelled", progress: { running: 0, queued: 0 } })).toBe("done");
+    expect(pollState({ status: "succeeded", progress: { running: 0, queued: 0 } })).toBe("done");
   });
 });
 

@@ -10,6 +10,15 @@ export function isTerminal(status: ExperimentStatus | string): boolean {
   return status === "succeeded" || status === "failed" || status === "cancelled";
 }
 
+/**
+ * Whether to keep polling: `live` while running; `settling` once terminal but with runs still
+ * stopping (a cancel asks running runs to stop); `done` when nothing can change any more.
+ */
+export function pollState(d: { status: ExperimentStatus | string; progress: { running: number; queued: number } }): "live" | "settling" | "done" {
+  if (!isTerminal(d.status)) return "live";
+  return d.progress.running + d.progress.queued > 0 ? "settling" : "done";
+}
+
 /** Cells keyed by (row, variant); later copies of a cell replace earlier ones. */
 export function mergeCells(into: Map<string, Cell>, cells: Cell[]): Map<string, Cell> {
   const next = new Map(into);

@@ -279,7 +279,7 @@ function ResultCell({ cell, keys, variant }: { cell: Cell | undefined; keys: str
       ) : (
         <div className="cell-output error-text">{cell.status}{cellError(cell) ? `: ${cellError(cell)}` : ""}</div>
       )}
-      {cell.status !== "running" && (
+      {(cell.status === "succeeded" || cell.status === "failed") && (
         <div className="cell-meta">
           {keys.map((k) => {
             const s = cell.scores?.[k];
