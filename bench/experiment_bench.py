@@ -12,6 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,17 +46,17 @@ def run_experiment(api: Api, pipeline_id: int, dataset_id: int, name: str) -> tu
                          {"name": "terse", "overrides": [{"node": "prompt", "field": "template",
                                                           "value": "One word: {{ question }}"}]}],
             "scorers": [{"kind": "contains"}, {"kind": "regex", "pattern": "^Summary"}]}
-    t0 = time.perf_counter()
+    t0 = time.time()
     resp = api.post(f"/api/pipelines/{pipeline_id}/experiments", body)
     assert resp.status_code == 201, resp.text
-    created = time.perf_counter() - t0
+    created = time.time() - t0
     exp_id = resp.json()["id"]
-    while True:
+    while True:  # a slow poll, so the poller does not compete for the CPU; the server says when it ended
         summary = next(e for e in api.get(f"/api/pipelines/{pipeline_id}/experiments").json() if e["id"] == exp_id)
         if summary["status"] != "running":
             break
-        time.sleep(0.02)
-    wall = time.perf_counter() - t0
+        time.sleep(0.25)
+    wall = datetime.fromisoformat(summary["finished_at"]).timestamp() - t0
     assert summary["status"] == "succeeded", summary
     assert summary["progress"]["done"] == 3 * ROWS, summary["progress"]
     return wall, {"create_s": created}

@@ -1,27 +1,34 @@
-"""The dispatcher: feeds an experiment's runs to the worker under its concurrency limit.
+"""The dispatcher: feeds an experiment's runs to this worker under its concurrency limit.
 
 One dispatcher per experiment holds a lease on the experiment row (``driver_owner``,
 ``driver_expires_at``), claimed by compare-and-set like a run's. It keeps at most
-``concurrency`` of the experiment's runs dispatched and unscored. Each dispatched run is an
-ordinary :class:`runs.models.Run` executed by :func:`runs.worker.execute` (claim, lease, events,
-resume) on a thread of this process, so all of them share the process's asyncio loop
-(``runs/loop.py``) without a broker round trip per run; the same thread scores the cell as soon as
-the run is over. Runs finished elsewhere (taken over by the sweeper after a crash) are scored
-by the dispatcher's poll. If the dispatcher dies, its lease expires and :func:`sweep` (every
-worker runs it) sends a new ``experiments.drive``; held runs were never enqueued, so nothing
-runs twice.
+``concurrency`` of the experiment's runs dispatched and unscored. Runs wait *held*: queued,
+with no worker message (``enqueued_at`` null, which the run sweeper leaves alone).
+
+Each batch of held runs is claimed in one statement (the same compare-and-set on ``status`` a
+worker uses, so a cancel and a claim never both win) and executed on the process's shared
+asyncio loop (``runs/loop.py``) exactly as a worker executes a run: its own lease (renewed,
+and watched for cancel requests), its events written then published, a terminal state always
+written. A broker round trip and a pool thread per run would cost more than the run's own
+bookkeeping. Finished cells are scored in batches by the dispatcher's thread. Runs finished
+elsewhere (taken over by the sweeper after a crash) are scored by the dispatcher's poll. If
+the dispatcher dies, its lease expires and :func:`sweep` (every worker runs it) sends a new
+``experiments.drive``; held runs were never sent, so nothing runs twice.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from experiments.models import Cell, Experiment, ExperimentStatus
@@ -29,7 +36,6 @@ from runs.models import TERMINAL, Run, RunStatus
 
 log = logging.getLogger(__name__)
 
-RUN_POOL = ThreadPoolExecutor(max_workers=256, thread_name_prefix="fomo-exp")
 POLL_S = 0.5
 
 
@@ -64,32 +70,47 @@ def drive(experiment_id: int) -> None:
         close_old_connections()
 
 
-def _run_and_score(experiment_id: int, cell_id: int, run_id: int, expected: str | None) -> None:
-    from experiments.service import score_cell
-    from runs.worker import execute
+def claim_runs(run_ids: list[int], token: str) -> list[Run]:
+    """Claim held runs for this process, as ``runs.worker.claim`` does one: the runs a cancel
+    took first are left out."""
+    now = timezone.now()
+    with transaction.atomic():
+        Run.objects.filter(pk__in=run_ids, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, lease_owner=token, lease_expires_at=now + lease(), enqueued_at=now,
+            attempt=F("attempt") + 1, started_at=Coalesce("started_at", Value(now)))
+        return list(Run.objects.filter(pk__in=run_ids, lease_owner=token, status=RunStatus.RUNNING)
+                    .only("pk", "graph", "inputs", "started_at", "attempt", "reused"))
+
+
+async def _execute(run: Run, token: str, workspace_id: int) -> None:
+    from runs import worker
 
     try:
-        execute(run_id)
-        score_cell(cell_id, experiment_id=experiment_id, run_id=run_id, expected=expected, known=True)
-    except Exception:  # the run's lease expires and the sweeper resumes it; the dispatcher's poll scores it
-        log.exception("experiment cell %s (run %s) failed in the dispatcher", cell_id, run_id)
-    finally:
-        close_old_connections()
+        await worker._execute(run, token, {}, 1, workspace_id)  # noqa: SLF001 - a freshly claimed run
+    except Exception:  # its lease expires and the sweeper resumes it; the dispatcher's poll scores it
+        log.exception("experiment run %s failed in the dispatcher", run.pk)
 
 
 class Driver:
     def __init__(self, experiment_id: int, token: str):
         self.experiment_id = experiment_id
         self.token = token
-        self.mine: dict[Future[None], int] = {}  # future -> cell id
+        self.mine: dict[Future[None], tuple[int, int, str | None]] = {}  # -> (cell id, run id, expected)
         self.others = 0  # dispatched cells not ours (an earlier dispatcher's): counted from the DB
         self.concurrency = 1
         self.running = True
+        self.workspace_id = Experiment.objects.filter(pk=experiment_id).values_list(
+            "pipeline__workspace_id", flat=True).get()
 
     def loop(self) -> None:
         renew_every = max(0.5, lease().total_seconds() / 3)
         last_renew = last_poll = 0.0
+        from runs import worker
+
         while True:
+            if worker._stopping.is_set():  # noqa: SLF001 - this worker is shutting down: let another dispatch
+                self._release()
+                return
             now = time.monotonic()
             if now - last_renew >= renew_every:
                 if not self._renew():
@@ -100,17 +121,26 @@ class Driver:
                 self._poll()
                 last_poll = now
             free = self.concurrency - len(self.mine) - self.others
-            # Launch in small batches (a tenth of the window): one transaction feeds several runs.
+            # Launch in small batches (a tenth of the window): one claim feeds several runs.
             if self.running and (free >= max(1, self.concurrency // 10) or not self.mine):
                 self._launch(free)
             if not self.mine and self._finished():
                 return
-            done, _ = wait(list(self.mine), timeout=POLL_S, return_when=FIRST_COMPLETED) if self.mine \
-                else (set(), set())
             if not self.mine:
                 time.sleep(POLL_S)
-            for fut in done:
-                self.mine.pop(fut, None)
+                continue
+            done, _ = wait(list(self.mine), timeout=POLL_S, return_when=FIRST_COMPLETED)
+            if done:
+                from experiments.service import score_cells
+
+                score_cells(self.experiment_id, [self.mine.pop(f) for f in done])
+
+    def _release(self) -> None:
+        """Give the experiment up so that another worker's sweep dispatches it at once. Runs
+        already started here are handed back by the worker's own shutdown."""
+        Experiment.objects.filter(pk=self.experiment_id, driver_owner=self.token).update(
+            driver_owner="", driver_expires_at=timezone.now())
+        log.info("experiment %s: released (this worker is stopping)", self.experiment_id)
 
     def _renew(self) -> bool:
         row = Experiment.objects.filter(pk=self.experiment_id, driver_owner=self.token).values_list(
@@ -124,14 +154,14 @@ class Driver:
 
     def _poll(self) -> None:
         """Score cells whose run finished outside this dispatcher, and count what others hold."""
-        from experiments.service import score_cell
+        from experiments.service import score_cells
 
-        ours = set(self.mine.values())
-        for cell_id in (Cell.objects.filter(experiment_id=self.experiment_id, scored=False,
-                                            run__status__in=TERMINAL).exclude(pk__in=ours)
-                        .values_list("pk", flat=True)[:200]):
-            score_cell(cell_id)
-        if not self.running:  # cancelled: nothing more to launch; cells of cancelled runs are closed
+        ours = {cell for cell, _, _ in self.mine.values()}
+        over = Cell.objects.filter(experiment_id=self.experiment_id, scored=False, run__status__in=TERMINAL)
+        stray = [c for c in over.values_list("pk", "run_id", "expected")[:500] if c[0] not in ours]
+        if stray:
+            score_cells(self.experiment_id, stray)
+        if not self.running:  # cancelled: nothing more to launch; cells whose run is gone are closed
             Cell.objects.filter(experiment_id=self.experiment_id, scored=False, run__isnull=True).update(
                 status=RunStatus.CANCELLED, scored=True, updated_at=timezone.now())
         self.others = max(0, Cell.objects.filter(experiment_id=self.experiment_id, status="running", scored=False)
@@ -140,18 +170,26 @@ class Driver:
     def _launch(self, free: int) -> None:
         if free <= 0:
             return
+        from runs.loop import shared_loop
+
         picked = list(Cell.objects.filter(experiment_id=self.experiment_id, status="queued", scored=False)
                       .order_by("pk").values_list("pk", "run_id", "expected")[:free])
         if not picked:
             return
-        now = timezone.now()
-        cell_ids = [c for c, _, _ in picked]
         with transaction.atomic():
-            # Held runs were never enqueued (enqueued_at is null, which the run sweeper leaves alone).
-            Cell.objects.filter(pk__in=cell_ids, status="queued").update(status="running", updated_at=now)
-            Run.objects.filter(pk__in=[r for _, r, _ in picked], status=RunStatus.QUEUED).update(enqueued_at=now)
+            Cell.objects.filter(pk__in=[c for c, _, _ in picked], status="queued").update(
+                status="running", updated_at=timezone.now())
+            runs = {r.pk: r for r in claim_runs([r for _, r, _ in picked if r], self.token)}
+        loop = shared_loop()
         for cell_id, run_id, expected in picked:
-            self.mine[RUN_POOL.submit(_run_and_score, self.experiment_id, cell_id, run_id, expected)] = cell_id
+            run = runs.get(run_id or 0)
+            fut: Future[Any]
+            if run is None:  # cancelled (or deleted) before it could start: scored as it is
+                fut = Future()
+                fut.set_result(None)
+            else:
+                fut = asyncio.run_coroutine_threadsafe(_execute(run, self.token, self.workspace_id), loop)
+            self.mine[fut] = (cell_id, run_id, expected)
 
     def _finished(self) -> bool:
         """True, and the experiment's terminal state written, once every cell is scored."""

@@ -2,6 +2,7 @@
 experiment, its variants, runs and cells in one transaction), score a cell, cancel, promote."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -150,38 +151,55 @@ def scoring_plan(experiment_id: int) -> ScoringPlan:
     return plan
 
 
-def score_cell(cell_id: int, *, experiment_id: int | None = None, run_id: int | None = None,
-               expected: str | None = None, known: bool = False) -> bool:
-    """Score a cell whose run is over, once (compare-and-set on ``scored``). Returns whether
-    this call did it. Safe to call twice or from two workers. The dispatcher passes what it
-    already knows of the cell (``known=True``) to save a query per run."""
-    if not known:
-        row = Cell.objects.filter(pk=cell_id, scored=False).values_list("experiment_id", "run_id", "expected").first()
-        if row is None:
-            return False
-        experiment_id, run_id, expected = row
-    assert experiment_id is not None
-    plan = scoring_plan(experiment_id)
-    run = Run.objects.filter(pk=run_id).values_list("status", "outputs", "inputs").first() if run_id else None
-    if run is not None and run[0] not in TERMINAL:
+def score_cell(cell_id: int) -> bool:
+    """Score one cell whose run is over, once. Returns whether this call did it."""
+    row = Cell.objects.filter(pk=cell_id, scored=False).values_list("experiment_id", "run_id", "expected").first()
+    if row is None:
         return False
-    status, outputs, inputs = run if run is not None else (RunStatus.CANCELLED, None, {})
-    result: scoring.CellScores | None = None
-    output = output_text(outputs, plan.output) if status == RunStatus.SUCCEEDED else None
-    if output is not None and plan.scorers:
-        coro = scoring.score_all(output, expected, inputs or {}, plan.scorers, _context(plan.workspace_id))
-        if scoring.needs_async(plan.scorers):
-            from runs.loop import run_coroutine
+    return score_cells(row[0], [(cell_id, row[1], row[2])]) == 1
 
-            result = run_coroutine(coro)
-        else:
-            result = _drive(coro)
-    fields: dict[str, Any] = {"status": status, "output": output, "scored": True, "updated_at": timezone.now()}
-    if result is not None:
-        fields.update(scores=result.scores, score_errors=result.errors,
-                      judge_prompt_tokens=result.judge_prompt_tokens,
-                      judge_completion_tokens=result.judge_completion_tokens, judge_cost=result.judge_cost)
-    return Cell.objects.filter(pk=cell_id, scored=False).update(**fields) == 1
+
+def score_cells(experiment_id: int, cells: list[tuple[int, int | None, str | None]]) -> int:
+    """Score the cells ``(cell id, run id, expected)`` whose runs are over, each once
+    (compare-and-set on ``scored``; safe to call twice or from two workers), in one read of the
+    runs and one transaction. Cells whose run is still going are left. Returns how many this
+    call scored."""
+    plan = scoring_plan(experiment_id)
+    runs = {pk: (status, outputs, inputs) for pk, status, outputs, inputs in
+            Run.objects.filter(pk__in=[r for _, r, _ in cells if r]).values_list("pk", "status", "outputs", "inputs")}
+    todo: list[tuple[int, str, str | None, Any]] = []
+    ctx = _context(plan.workspace_id)
+    for cell_id, run_id, expected in cells:
+        status, outputs, inputs = runs.get(run_id or 0, (RunStatus.CANCELLED, None, {}))
+        if status not in TERMINAL:
+            continue
+        output = output_text(outputs, plan.output) if status == RunStatus.SUCCEEDED else None
+        coro = scoring.score_all(output, expected, inputs or {}, plan.scorers, ctx) \
+            if output is not None and plan.scorers else None
+        todo.append((cell_id, status, output, coro))
+    results: list[scoring.CellScores | None]
+    coros = [c for *_, c in todo if c is not None]
+    if coros and scoring.needs_async(plan.scorers):
+        from runs.loop import run_coroutine
+
+        async def gather() -> list[scoring.CellScores]:
+            return list(await asyncio.gather(*coros))
+
+        done = iter(run_coroutine(gather()))
+        results = [next(done) if c is not None else None for *_, c in todo]
+    else:
+        results = [_drive(c) if c is not None else None for *_, c in todo]
+    now = timezone.now()
+    scored = 0
+    with transaction.atomic():
+        for (cell_id, status, output, _), result in zip(todo, results, strict=True):
+            fields: dict[str, Any] = {"status": status, "output": output, "scored": True, "updated_at": now}
+            if result is not None:
+                fields.update(scores=result.scores, score_errors=result.errors,
+                              judge_prompt_tokens=result.judge_prompt_tokens,
+                              judge_completion_tokens=result.judge_completion_tokens, judge_cost=result.judge_cost)
+            scored += Cell.objects.filter(pk=cell_id, scored=False).update(**fields)
+    return scored
 
 
 def _context(workspace_id: int) -> scoring.ScoreContext:
