@@ -181,3 +181,26 @@ def test_cancelling_from_the_page_keeps_finished_cells_and_strangers_get_404(
     assert sum(c["status"] == "succeeded" for c in detail["cells"]) == kept
     page.screenshot(path=str(artifacts / "experiment-cancelled.png"))
     assert not console_errors, console_errors
+
+
+def test_it_saves_the_inputs_and_outputs_of_past_runs_as_a_dataset(
+        alice_page: Page, alice_api: Api, base_url: str, console_errors: ConsoleErrors) -> None:
+    page = alice_page
+    pipeline = alice_api.create_pipeline(qa_graph(0), name="Answers to keep")
+    runs = [alice_api.start_run(pipeline["id"], {"question": q}) for q in QUESTIONS[:2]]
+    for run in runs:
+        page.wait_for_function(
+            "async (id) => (await (await fetch(`/api/runs/${id}`)).json()).status === 'succeeded'",
+            arg=run["id"], timeout=20_000)
+    page.goto(f"{base_url}/datasets/")
+    page.get_by_role("button", name="New dataset").first.click()
+    page.get_by_label("Name", exact=True).fill("Kept answers")
+    page.get_by_text("From past runs").click()
+    page.get_by_label("Pipeline").select_option(label="Answers to keep")
+    page.get_by_role("button", name="Select all 2").click()
+    page.get_by_test_id("create-dataset").click()
+    table = page.get_by_test_id("dataset-table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_label("Row 1 question")).to_have_value(re.compile("|".join(map(re.escape, QUESTIONS[:2]))))
+    expect(page.get_by_label("Row 1 expected")).to_have_value(re.compile("^Summary of: "))
+    assert not console_errors, console_errors

@@ -1,10 +1,13 @@
 /** Create a dataset by pasting CSV/JSONL (previewed, with line-numbered problems), uploading a file, or empty. */
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { api } from "../api/endpoints";
+import type { PipelineSummary, RunSummary } from "../api/types";
+import { timeAgo } from "../ui/format";
 import { Dialog } from "../ui/Dialog";
 import { importErrors, xapi, type Dataset, type ImportError } from "./api";
 import { LIMITS, parsePaste, pasteFilename, type PasteFormat } from "./parse";
 
-type Mode = "paste" | "upload" | "empty";
+type Mode = "paste" | "upload" | "runs" | "empty";
 
 export function ErrorLines({ errors, title }: { errors: ImportError[]; title: string }) {
   if (!errors.length) return null;
@@ -35,6 +38,8 @@ export function NewDatasetDialog({ workspace, onClose, onCreated }: { workspace:
   const [busy, setBusy] = useState(false);
   const [serverErrors, setServerErrors] = useState<ImportError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const [runIds, setRunIds] = useState<number[]>([]);
+  const [withOutputs, setWithOutputs] = useState(true);
 
   const preview = useMemo(
     () => (text.trim() ? parsePaste(text, { format: format === "auto" ? undefined : format, expectedColumn: expected || null }) : null),
@@ -54,6 +59,10 @@ export function NewDatasetDialog({ workspace, onClose, onCreated }: { workspace:
     try {
       let d: Dataset;
       if (mode === "empty") d = await xapi.createDataset(workspace, { name: n, rows: [] });
+      else if (mode === "runs") {
+        if (!runIds.length) throw new Error("Tick the runs whose inputs become rows.");
+        d = await xapi.datasetFromRuns(workspace, { name: n, run_ids: runIds, with_outputs: withOutputs });
+      }
       else if (mode === "upload") {
         if (!file) throw new Error("Choose a .csv or .jsonl file.");
         if (file.size > LIMITS.fileBytes) throw new Error("The file is larger than 2 MB.");
@@ -82,7 +91,7 @@ export function NewDatasetDialog({ workspace, onClose, onCreated }: { workspace:
           <input id="nd-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus maxLength={200} />
         </div>
         <div className="segmented" role="radiogroup" aria-label="How to create it">
-          {([["paste", "Paste CSV or JSONL"], ["upload", "Upload a file"], ["empty", "Empty"]] as [Mode, string][]).map(([m, label]) => (
+          {([["paste", "Paste CSV or JSONL"], ["upload", "Upload a file"], ["runs", "From past runs"], ["empty", "Empty"]] as [Mode, string][]).map(([m, label]) => (
             <label key={m} className={`segment${mode === m ? " is-active" : ""}`}>
               <input type="radio" name="nd-mode" value={m} checked={mode === m} onChange={() => { setMode(m); setServerErrors([]); setMessage(null); }} />
               {label}
@@ -132,13 +141,14 @@ export function NewDatasetDialog({ workspace, onClose, onCreated }: { workspace:
             </div>
           </>
         )}
+        {mode === "runs" && <RunPicker workspace={workspace} selected={runIds} onChange={setRunIds} withOutputs={withOutputs} onWithOutputs={setWithOutputs} />}
         {mode === "empty" && <p className="muted">An empty dataset; add columns and rows in its table.</p>}
         <ErrorLines errors={serverErrors} title="The server refused the import" />
         {message && <p className="error-text" role="alert">{message}</p>}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose}>Cancel</button>
           <button type="submit" className="btn btn-primary" disabled={busy || localBlocking} data-testid="create-dataset">
-            {busy ? "Creating…" : mode === "paste" && preview ? `Import ${preview.rows.length} row${preview.rows.length === 1 ? "" : "s"}` : "Create"}
+            {busy ? "Creating…" : mode === "paste" && preview ? `Import ${preview.rows.length} row${preview.rows.length === 1 ? "" : "s"}` : mode === "runs" ? `Create from ${runIds.length} run${runIds.length === 1 ? "" : "s"}` : "Create"}
           </button>
         </div>
       </form>
@@ -184,4 +194,65 @@ export function cellText(v: unknown): string {
   if (v === undefined || v === null) return "";
   const s = typeof v === "string" ? v : JSON.stringify(v);
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
+}
+
+/** Pick runs of one of the workspace's pipelines; their inputs become rows (outputs, the expected values). */
+function RunPicker({ workspace, selected, onChange, withOutputs, onWithOutputs }: {
+  workspace: string;
+  selected: number[];
+  onChange(ids: number[]): void;
+  withOutputs: boolean;
+  onWithOutputs(v: boolean): void;
+}) {
+  const [pipelines, setPipelines] = useState<PipelineSummary[] | null>(null);
+  const [pipeline, setPipeline] = useState("");
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  useEffect(() => {
+    api.listPipelines().then((all) => {
+      const mine = all.filter((p) => String(p.workspace) === workspace);
+      setPipelines(mine);
+      if (mine.length) setPipeline(String(mine[0].id));
+    }, () => setPipelines([]));
+  }, [workspace]);
+  useEffect(() => {
+    setRuns(null);
+    onChange([]);
+    if (pipeline) api.listRuns(pipeline, 200).then(setRuns, () => setRuns([]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pipeline]);
+  const done = (runs ?? []).filter((r) => r.status === "succeeded");
+  const toggle = (id: number) => onChange(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id]);
+  return (
+    <div className="form">
+      <div className="field">
+        <label className="field-label" htmlFor="nd-pipeline">Pipeline</label>
+        <select id="nd-pipeline" className="input" value={pipeline} onChange={(e) => setPipeline(e.target.value)} disabled={!pipelines?.length}>
+          {(pipelines ?? []).map((p) => <option key={p.id} value={String(p.id)}>{p.name}</option>)}
+        </select>
+      </div>
+      {runs === null ? <p className="muted small">Loading runs…</p> : done.length === 0 ? <p className="muted small">This pipeline has no succeeded runs yet.</p> : (
+        <>
+          <div className="row">
+            <button type="button" className="btn btn-small" onClick={() => onChange(selected.length === done.length ? [] : done.map((r) => Number(r.id)))}>
+              {selected.length === done.length ? "Select none" : `Select all ${done.length}`}
+            </button>
+            <label className="field-check small">
+              <input type="checkbox" checked={withOutputs} onChange={(e) => onWithOutputs(e.target.checked)} />
+              Use each run's output as the expected output
+            </label>
+          </div>
+          <ul className="run-pick">
+            {done.map((r) => (
+              <li key={r.id}>
+                <label className="field-check">
+                  <input type="checkbox" checked={selected.includes(Number(r.id))} onChange={() => toggle(Number(r.id))} />
+                  Run #{r.id} · {timeAgo(r.created_at)}{r.started_by ? ` · ${r.started_by}` : ""}{r.version ? ` · v${r.version}` : ""}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
 }

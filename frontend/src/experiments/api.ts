@@ -13,6 +13,7 @@ export interface WorkspaceInfo {
 
 export interface DatasetSummary {
   id: number | string;
+  workspace?: number | string;
   name: string;
   description: string;
   row_count: number;
@@ -179,6 +180,8 @@ export const xapi = {
     if (expectedColumn) form.append("expected_column", expectedColumn);
     return postForm<Dataset>(`/api/workspaces/${enc(String(ws))}/datasets/import`, form);
   },
+  datasetFromRuns: (ws: string | number, body: { name: string; run_ids: number[]; with_outputs: boolean }) =>
+    request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets/from-runs`, body),
   getDataset: (id: string | number) => request<Dataset>("GET", `/api/datasets/${enc(String(id))}`),
   patchDataset: (id: string | number, body: { name?: string; description?: string }) =>
     request<DatasetSummary>("PATCH", `/api/datasets/${enc(String(id))}`, body),

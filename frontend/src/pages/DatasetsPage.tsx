@@ -29,10 +29,18 @@ export default function DatasetsPage() {
   const [creating, setCreating] = useState(false);
 
   useEffect(() => {
-    xapi.workspaces().then(
-      (ws) => {
+    const q = readQuery();
+    // A link to one dataset (from an experiment) opens the workspace it belongs to.
+    const owner = q.dataset && !q.workspace
+      ? xapi.getDataset(q.dataset).then((d) => (d.workspace === undefined ? null : String(d.workspace)), () => null)
+      : Promise.resolve(null);
+    Promise.all([xapi.workspaces(), owner]).then(
+      ([ws, own]) => {
         setWorkspaces(ws);
-        setWorkspace((cur) => (cur && ws.some((w) => String(w.id) === cur) ? cur : ws.length ? String(ws[0].id) : null));
+        setWorkspace((cur) => {
+          const want = own ?? cur;
+          return want && ws.some((w) => String(w.id) === want) ? want : ws.length ? String(ws[0].id) : null;
+        });
       },
       (e) => setError((e as Error).message),
     );
