@@ -32,14 +32,16 @@ export default function ChatPlayground({ pipeline, shape, onClose }: { pipeline:
   const runId = useRun((s) => s.runId);
   const live = useRun((s) => s.live);
 
-  // Stream the watched run's tokens into its turn; when it ends, read the answer output.
+  // Stream the watched run's tokens into its turn; when it ends, read the answer output (once).
+  const finishing = useRef<string | null>(null);
   useEffect(() => {
-    if (!current || !shape || current.runId !== runId) return;
+    if (!current || !shape || !current.runId || current.runId !== runId) return;
     const node = shape.streamNode ? live.nodes[shape.streamNode] : undefined;
-    if (node?.tokens) useChat.getState().dispatch({ type: "tokens", key: current.key, text: node.tokens });
-    if (!isTerminalRun(live.status)) return;
+    if (node?.tokens && node.tokens !== current.answer) useChat.getState().dispatch({ type: "tokens", key: current.key, text: node.tokens });
+    if (!isTerminalRun(live.status) || finishing.current === current.runId) return;
+    finishing.current = current.runId;
     const key = current.key;
-    api.getRun(current.runId!).then(
+    api.getRun(current.runId).then(
       (d) => {
         if (d.status === "succeeded") useChat.getState().dispatch({ type: "done", key, answer: answerOf(shape, d.outputs) });
         else {
