@@ -1,10 +1,12 @@
 """``python -m chaos [--short] [--only a,b,...]``: run the scenarios, print one JSON line per figure
 on stdout (progress and broken invariants on stderr); exit 1 if any invariant broke.
 
-Scenarios: a sigkill, b poison, c redis_restart, d stalled_client, e faults, f load, g fuzz.
+Scenarios: a sigkill, b poison, c redis_restart, d stalled_client, e faults, f load, g fuzz,
+h graceful (rolling restarts: SIGTERM, hand-back).
 Sizes come from the environment (defaults are the full ``make chaos``; ``--short`` is the CI size):
 CHAOS_SIGKILL_RUNS (50), CHAOS_WORKERS (2), CHAOS_FAULT_RUNS (100), CHAOS_LOAD_SECONDS (60),
-CHAOS_LOAD_CLIENTS (50), CHAOS_STALLED_RUNS (3), CHAOS_FUZZ_EXAMPLES (150), CHAOS_REDIS_RUNS (10).
+CHAOS_LOAD_CLIENTS (50), CHAOS_STALLED_RUNS (3), CHAOS_FUZZ_EXAMPLES (150), CHAOS_REDIS_RUNS (10),
+CHAOS_GRACEFUL_RUNS (30).
 """
 from __future__ import annotations
 
@@ -19,11 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fomo.settings")
 
-from chaos import crash, faults, fuzz, streams  # noqa: E402
+from chaos import crash, faults, fuzz, graceful, streams  # noqa: E402
 from chaos.common import ChaosStack, Result, chaos_stack, env_int, log  # noqa: E402
 
-FULL = {"sigkill": 50, "faults": 100, "load_s": 60, "clients": 50, "stalled": 3, "fuzz": 150, "redis": 10}
-SHORT = {"sigkill": 8, "faults": 15, "load_s": 10, "clients": 10, "stalled": 1, "fuzz": 25, "redis": 4}
+FULL = {"sigkill": 50, "faults": 100, "load_s": 60, "clients": 50, "stalled": 3, "fuzz": 150, "redis": 10,
+        "graceful": 30}
+SHORT = {"sigkill": 8, "faults": 15, "load_s": 10, "clients": 10, "stalled": 1, "fuzz": 25, "redis": 4,
+         "graceful": 6}
 
 
 def scenarios(size: dict[str, int]) -> dict[str, Callable[[ChaosStack], Result]]:
@@ -37,6 +41,8 @@ def scenarios(size: dict[str, int]) -> dict[str, Callable[[ChaosStack], Result]]
         "f": lambda cs: streams.load(cs, duration_s=env_int("CHAOS_LOAD_SECONDS", size["load_s"]),
                                      clients=env_int("CHAOS_LOAD_CLIENTS", size["clients"])),
         "g": lambda cs: fuzz.fuzz(cs, examples=env_int("CHAOS_FUZZ_EXAMPLES", size["fuzz"])),
+        "h": lambda cs: graceful.rolling_restart(cs, runs=env_int("CHAOS_GRACEFUL_RUNS", size["graceful"]),
+                                                 spacing_s=1.0 if short else 0.3),
     }
 
 
@@ -44,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chaos", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--short", action="store_true", help="the CI sizes")
-    parser.add_argument("--only", default="a,b,c,d,e,f,g", help="comma-separated scenario letters")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="comma-separated scenario letters")
     args = parser.parse_args(argv)
     size = SHORT if args.short else FULL
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
