@@ -303,9 +303,13 @@ def stop_gracefully(grace_s: float | None = None) -> int:
         items = list(_held.items())
     try:
         for run_id, (token, engine) in items:
-            if hand_back(run_id, token):
-                handed += 1
-            loop.call_soon_threadsafe(engine.cancel)
+            try:
+                released = hand_back(run_id, token)
+            except Exception as exc:  # the database is away: the lease will expire instead
+                log.warning("run %s: could not hand back (%s); its lease will expire", run_id, exc)
+                continue  # cancelling now would record the run as cancelled
+            handed += released
+            loop.call_soon_threadsafe(engine.cancel)  # a copy that lost its lease stops writing
     finally:
         close_old_connections()
     until = time.monotonic() + 10
