@@ -56,6 +56,7 @@ def test_it_creates_a_dataset_and_runs_a_two_variant_experiment_live(
     page.get_by_label("Rows", exact=True).fill("question,expected\nok,Summary\ntoo,many,fields\n")
     expect(page.get_by_test_id("import-errors")).to_contain_text("line 3")
     expect(page.get_by_test_id("create-dataset")).to_be_disabled()
+    page.screenshot(path=str(artifacts / "dataset-paste-errors.png"))
     # The stub's large model answers "Detailed summary of: …", the small one "Summary of: …".
     page.get_by_label("Rows", exact=True).fill(paste_csv([(q, "Detailed" if i < 3 else "Summary")
                                                           for i, q in enumerate(QUESTIONS)]))
