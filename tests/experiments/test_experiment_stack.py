@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from builder.providers.fake import reply_for
+from fomo import launcher
 from tests.experiments.conftest import qa_graph
 
 pytestmark = [pytest.mark.integration]
@@ -118,3 +119,36 @@ def test_cancelling_mid_experiment_keeps_finished_runs(live_stack):
     time.sleep(1.0)  # nothing more starts after the cancel
     later = api.get(f"/api/experiments/{exp_id}").json()
     assert later["progress"] == p and later["status"] == "cancelled"
+
+
+def test_a_killed_worker_hands_the_experiment_to_another(live_stack):
+    """The dispatcher's lease expires with its worker; another worker's sweep sends a new one,
+    the runs the dead worker held are resumed by the run sweeper, and every cell ends scored.
+    (The shared stack gets its replacement worker, whatever happens.)"""
+    api = live_stack.client("alice")
+    pipeline = api.create_pipeline(qa_graph(latency_ms=400), name="crash otters")
+    dataset = make_dataset(api, pipeline["workspace"], "crash otters")
+    resp = api.post(f"/api/pipelines/{pipeline['id']}/experiments", {
+        "name": "crash", "dataset": dataset, "concurrency": 8, "scorers": [{"kind": "exact"}],
+        "variants": [{"name": "a", "overrides": []},
+                     {"name": "b", "overrides": [{"node": "llm", "field": "model", "value": "fake-large"}]}]})
+    assert resp.status_code == 201, resp.text
+    exp_id = resp.json()["id"]
+    replaced = False
+    try:
+        wait_for(api, exp_id, lambda b: b["progress"]["done"] >= 8 and b["progress"]["running"] > 0)
+        for proc in live_stack.workers:
+            if proc.poll() is None:
+                launcher.kill_hard(proc)
+        live_stack.start_worker(f"w{len(live_stack.workers) + 1}")
+        replaced = True
+        exp = wait_for(api, exp_id, lambda b: b["status"] != "running", timeout=90)
+    finally:
+        if not replaced:
+            live_stack.start_worker(f"w{len(live_stack.workers) + 1}")
+    assert exp["status"] == "succeeded"
+    assert exp["progress"]["done"] == 40, exp["progress"]
+    small, large = exp["aggregates"]
+    assert (small["mean_scores"], large["mean_scores"]) == ({"exact": 1.0}, {"exact": 0.0})
+    attempts = [api.get(f"/api/runs/{c['run']}").json()["attempt"] for c in exp["cells"]]
+    assert max(attempts) == 2 and all(a in (1, 2) for a in attempts)  # the interrupted ones resumed once
