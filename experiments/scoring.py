@@ -98,7 +98,7 @@ def check_scorers(raw: Any, known_providers: dict[str, tuple[bool, bool]] | None
         if kind in ("similarity", "judge"):
             c.setdefault("provider", "fake" if kind == "judge" else "local")
             c.setdefault("model", "fake-small" if c["provider"] == "fake" and kind == "judge"
-                         else "fake-embed" if c["provider"] == "fake" else "all-MiniLM-L6-v2")
+                         else "fake-embed" if c["provider"] == "fake" else "all-minilm-l6-v2")
             if not isinstance(c["provider"], str) or not isinstance(c["model"], str) or not c["model"]:
                 raise ScorerError(i, "model", "provider and model must be text")
             if known_providers is not None:
