@@ -36,6 +36,7 @@ api = [
     path("credentials/<int:pk>", bc.CredentialDetail.as_view()),
     path("workspaces/<int:workspace_id>/collections", bv.CollectionList.as_view()),
     path("workspaces/<int:workspace_id>/collections/<str:name>", bv.CollectionDetail.as_view()),
+    path("workspaces/<int:workspace_id>/collections/<str:name>/query", bv.CollectionQuery.as_view()),
     path("workspaces/<int:workspace_id>/documents", bd.WorkspaceDocuments.as_view()),
     path("documents/<int:pk>", bd.DocumentDetail.as_view()),
     path("workspaces/<int:workspace_id>/conversations", bd.WorkspaceConversations.as_view()),

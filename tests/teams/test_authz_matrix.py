@@ -76,6 +76,7 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
                                  "DELETE": ("admin", None)},
     "api/workspaces/<int:workspace_id>/collections": {"GET": ("read", None)},
     "api/workspaces/<int:workspace_id>/collections/<str:name>": {"GET": ("read", None), "DELETE": ("delete", None)},
+    "api/workspaces/<int:workspace_id>/collections/<str:name>/query": {"POST": ("read", {"text": "bees", "k": 2})},
     "api/workspaces/<int:workspace_id>/documents": {"GET": ("read", None),
                                                     "POST": ("edit", {"name": "n", "text": "t"})},
     "api/documents/<int:pk>": {"GET": ("read", None), "DELETE": ("delete", None)},
@@ -112,7 +113,8 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
 }
 # Routes whose allowed answer may be 404 because the object they name does not exist here
 # (a vector collection is made by runs, not by this world); they still must refuse strangers.
-MAY_BE_ABSENT = {"api/workspaces/<int:workspace_id>/collections/<str:name>"}
+MAY_BE_ABSENT = {"api/workspaces/<int:workspace_id>/collections/<str:name>",
+                 "api/workspaces/<int:workspace_id>/collections/<str:name>/query"}
 
 
 def api_routes() -> list[str]:
