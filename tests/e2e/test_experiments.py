@@ -166,6 +166,10 @@ def test_cancelling_from_the_page_keeps_finished_cells_and_strangers_get_404(
                      {"name": "B", "overrides": [{"node": "llm", "field": "model", "value": "fake-large"}]}],
     }).json()
     assert live_stack.client("charlie").get(f"/experiments/{experiment['id']}/").status_code == 404
+    anonymous = Api.anonymous(base_url)
+    for path in ("/datasets/", f"/experiments/{experiment['id']}/"):
+        resp = anonymous.get(path, follow_redirects=False)
+        assert resp.status_code == 302 and "/login/" in resp.headers["location"], (path, resp.status_code)
 
     page.goto(f"{base_url}/experiments/{experiment['id']}/")
     done_cells = page.locator('[data-testid="result-cell"][data-status="succeeded"]')
