@@ -55,7 +55,21 @@ def test_the_gallery_makes_both_qa_pipelines_and_the_data_page_shows_the_collect
     row.get_by_role("button", name="Open qa-sample").click()
     peek = page.get_by_role("dialog", name="Collection “qa-sample”")
     expect(peek.locator(".peek-item").first).to_be_visible()
+    peek.get_by_label("Test query").fill("What is the waggle dance for?")
+    peek.get_by_role("button", name="Search").click()
+    matches = peek.get_by_label("Matches").locator(".peek-item")
+    expect(matches).to_have_count(5)
+    expect(matches.first).to_contain_text("distance")
+    expect(matches.first).to_contain_text(re.compile("waggle|dance", re.I))
     page.screenshot(path=str(artifacts / "models-collection.png"))
+    peek.get_by_role("button", name="Close").last.click()
+
+    # Documents: a refused type shows why; a Markdown file lands in the list.
+    upload = page.locator("#doc-upload")
+    upload.set_input_files([{"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04"},
+                            {"name": "notes.md", "mimeType": "text/markdown", "buffer": b"# Notes\n\nBees dance."}])
+    expect(page.get_by_role("alert", name="Upload problems")).to_contain_text("notes.docx: only .txt, .md and .pdf")
+    expect(page.locator("tr", has_text="notes.md")).to_be_visible()
     assert not console_errors, console_errors
 
 

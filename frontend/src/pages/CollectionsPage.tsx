@@ -11,6 +11,7 @@ import {
   type CollectionPage,
   dataApi,
   type DocumentInfo,
+  type QueryResult,
   formatBytes,
   UPLOAD_TYPES,
   uploadProblem,
@@ -180,26 +181,57 @@ function PeekDialog({ ws, name, onClose }: { ws: number; name: string; onClose()
   const [page, setPage] = useState<CollectionPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [offset, setOffset] = useState(0);
+  const [query, setQuery] = useState("");
+  const [k, setK] = useState(5);
+  const [result, setResult] = useState<QueryResult | null>(null);
+  const [queryError, setQueryError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
 
   useEffect(() => {
     dataApi.collection(ws, name, PAGE, offset).then(setPage, (e) => setError((e as Error).message));
   }, [ws, name, offset]);
 
+  async function ask() {
+    if (!query.trim()) return;
+    setAsking(true);
+    setQueryError(null);
+    try {
+      setResult(await dataApi.queryCollection(ws, name, query.trim(), k));
+    } catch (e) {
+      setResult(null);
+      setQueryError((e as Error).message);
+    }
+    setAsking(false);
+  }
+
+  const shown = result ? result.matches : page?.items ?? [];
   return (
     <Dialog title={`Collection “${name}”`} onClose={onClose} wide>
       {error && <p className="error-text" role="alert">{error}</p>}
+      <form className="row query-form" onSubmit={(e) => { e.preventDefault(); void ask(); }}>
+        <input className="input" aria-label="Test query" placeholder="Test query: text embedded with the local model" value={query}
+          onChange={(e) => setQuery(e.target.value)} />
+        <label className="small">k <input className="input k-input" type="number" min={1} max={50} value={k}
+          onChange={(e) => setK(Math.max(1, Math.min(50, Number(e.target.value) || 1)))} /></label>
+        <button className="btn btn-small btn-primary" type="submit" disabled={asking || !query.trim()}>{asking ? "Searching…" : "Search"}</button>
+        {result && <button className="btn btn-small" type="button" onClick={() => setResult(null)}>Back to items</button>}
+      </form>
+      {queryError && <p className="error-text" role="alert">{queryError}</p>}
       {page && (
         <>
           <p className="muted small">
-            Items {page.count ? offset + 1 : 0}–{offset + page.items.length} of {page.count}. Vectors are not shown.
+            {result
+              ? `The ${result.matches.length} nearest of ${page.count} items to “${query}”, nearest first (cosine distance).`
+              : `Items ${page.count ? offset + 1 : 0}–${offset + page.items.length} of ${page.count}. Vectors are not shown.`}
           </p>
-          <div className="peek" aria-label="Items">
-            {page.items.map((it) => (
+          <div className="peek" aria-label={result ? "Matches" : "Items"}>
+            {shown.map((it) => (
               <div className="peek-item" key={it.id}>
                 <div className="peek-meta">
                   <code>{it.id}</code>
-                  {Object.entries(it.metadata ?? {}).map(([k, v]) => (
-                    <span className="badge" key={k}>{k}: {typeof v === "string" ? v : JSON.stringify(v)}</span>
+                  {"distance" in it && <span className="badge badge-map">distance {(it as { distance: number }).distance.toFixed(3)}</span>}
+                  {Object.entries(it.metadata ?? {}).map(([key, v]) => (
+                    <span className="badge" key={key}>{key}: {typeof v === "string" ? v : JSON.stringify(v)}</span>
                   ))}
                 </div>
                 <pre>{it.text ?? ""}</pre>
@@ -207,8 +239,12 @@ function PeekDialog({ ws, name, onClose }: { ws: number; name: string; onClose()
             ))}
           </div>
           <div className="dialog-actions">
-            <button className="btn" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Previous</button>
-            <button className="btn" disabled={offset + PAGE >= page.count} onClick={() => setOffset(offset + PAGE)}>Next</button>
+            {!result && (
+              <>
+                <button className="btn" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Previous</button>
+                <button className="btn" disabled={offset + PAGE >= page.count} onClick={() => setOffset(offset + PAGE)}>Next</button>
+              </>
+            )}
             <button className="btn btn-primary" onClick={onClose}>Close</button>
           </div>
         </>

@@ -60,6 +60,17 @@ export interface CollectionPage {
   items: CollectionItem[];
 }
 
+export interface QueryMatch extends CollectionItem {
+  distance: number;
+}
+
+export interface QueryResult {
+  name: string;
+  k: number;
+  model: string;
+  matches: QueryMatch[];
+}
+
 export const dataApi = {
   workspaces: () => request<WorkspaceInfo[]>("GET", "/api/workspaces"),
   credentials: (ws: number) => request<StoredCredential[]>("GET", `/api/workspaces/${ws}/credentials`),
@@ -89,6 +100,8 @@ export const dataApi = {
   collections: (ws: number) => request<CollectionInfo[]>("GET", `/api/workspaces/${ws}/collections`),
   collection: (ws: number, name: string, limit = 20, offset = 0) =>
     request<CollectionPage>("GET", `/api/workspaces/${ws}/collections/${enc(name)}?limit=${limit}&offset=${offset}`),
+  queryCollection: (ws: number, name: string, text: string, k: number) =>
+    request<QueryResult>("POST", `/api/workspaces/${ws}/collections/${enc(name)}/query`, { text, k }),
   deleteCollection: (ws: number, name: string) => request<void>("DELETE", `/api/workspaces/${ws}/collections/${enc(name)}`),
 };
 
