@@ -14,7 +14,7 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,7 +28,7 @@ from builder.serializers import StrictSerializer
 from fomo.errors import Forbidden
 from runs import retention
 from runs.heartbeat import KEY_PREFIX
-from runs.models import Run, RunStatus
+from runs.models import PruneRecord, Run, RunStatus
 
 # kombu's Redis transport keeps one list per priority step: the queue's own name for the
 # default priority, ``<name>\x06\x16<n>`` for the others.
@@ -122,11 +122,24 @@ def snapshot(workspaces: list[int] | None) -> dict[str, Any]:
             "age_s": round((now - oldest.started_at).total_seconds(), 1) if oldest.started_at else None,
             "attempt": oldest.attempt, "lease_owner": oldest.lease_owner,
         },
+        "retention": _retention(workspaces, now),
         "failure_rate_1h": {
             "finished": finished, "failed": last_hour["failed"], "cancelled": last_hour["cancelled"],
             "rate": round(last_hour["failed"] / finished, 4) if finished else None,
         },
     }
+
+
+def _retention(workspaces: list[int] | None, now: Any) -> dict[str, Any]:
+    """The retention settings and what they pruned in the visible workspaces over the last day."""
+    policy = retention.Policy.from_settings()
+    records = PruneRecord.objects.filter(pruned_at__gte=now - timedelta(days=1))
+    if workspaces is not None:
+        records = records.filter(pipeline__workspace_id__in=workspaces)
+    pruned = records.aggregate(runs=Sum("runs"), events=Sum("events"), last=Max("pruned_at"))
+    return {"days": policy.max_age_days, "keep_runs": policy.keep_runs,
+            "pruned_24h": {"runs": pruned["runs"] or 0, "events": pruned["events"] or 0},
+            "last_pass": pruned["last"].isoformat() if pruned["last"] else None}
 
 
 class OpsView(APIView):

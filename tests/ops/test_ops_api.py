@@ -57,6 +57,20 @@ def test_an_owner_sees_the_figures_of_her_workspace(as_user, busy, pipeline):
     assert d["oldest_running"]["attempt"] == 2 and 290 < d["oldest_running"]["age_s"] < 400
     # Of the runs that ended in the last hour, 1 failed and 3 succeeded; the cancelled one is apart.
     assert d["failure_rate_1h"] == {"finished": 4, "failed": 1, "cancelled": 1, "rate": 0.25}
+    assert d["retention"] == {"days": None, "keep_runs": None, "pruned_24h": {"runs": 0, "events": 0},
+                              "last_pass": None}
+
+
+def test_it_reports_what_retention_pruned_today(as_user, pipeline, other_pipeline, settings):
+    from runs.models import PruneRecord
+
+    settings.FOMO = {**settings.FOMO, "RETENTION_DAYS": 30.0}
+    PruneRecord.objects.create(pipeline=pipeline, runs=4, events=40)
+    PruneRecord.objects.create(pipeline=pipeline, runs=1, events=5,
+                               pruned_at=timezone.now() - timedelta(days=2))  # not today
+    PruneRecord.objects.create(pipeline=other_pipeline, runs=9, events=90)  # not hers
+    r = as_user("alice").get(f"/api/ops?workspace={pipeline.workspace_id}").json()["retention"]
+    assert r["days"] == 30.0 and r["pruned_24h"] == {"runs": 4, "events": 40} and r["last_pass"]
 
 
 def test_staff_see_every_workspace(client_for_staff, busy):
