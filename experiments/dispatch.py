@@ -21,6 +21,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import timedelta
 from typing import Any
@@ -101,12 +102,17 @@ class Driver:
         self.running = True
         self.workspace_id = Experiment.objects.filter(pk=experiment_id).values_list(
             "pipeline__workspace_id", flat=True).get()
+        # The held cells, in order; read once (a cancel that takes some first is seen at claim).
+        self.held: deque[tuple[int, int, str | None]] = deque(
+            Cell.objects.filter(experiment_id=experiment_id, status="queued", scored=False).order_by("pk")
+            .values_list("pk", "run_id", "expected"))
 
     def loop(self) -> None:
-        renew_every = max(0.5, lease().total_seconds() / 3)
-        last_renew = last_poll = 0.0
+        from experiments.service import compute_scores
         from runs import worker
 
+        renew_every = max(0.5, lease().total_seconds() / 3)
+        last_renew = last_poll = 0.0
         while True:
             if worker._stopping.is_set():  # noqa: SLF001 - this worker is shutting down: let another dispatch
                 self._release()
@@ -120,20 +126,49 @@ class Driver:
             if now - last_poll >= POLL_S:
                 self._poll()
                 last_poll = now
+            finished = [self.mine.pop(f) for f in [f for f in self.mine if f.done()]]
+            if not self.running:
+                self.held.clear()
             free = self.concurrency - len(self.mine) - self.others
-            # Launch in small batches (a tenth of the window): one claim feeds several runs.
-            if self.running and (free >= max(1, self.concurrency // 10) or not self.mine):
-                self._launch(free)
-            if not self.mine and self._finished():
+            # Launch in small batches (a tenth of the window): one transaction feeds several runs.
+            batch: list[tuple[int, int, str | None]] = []
+            if free >= max(1, self.concurrency // 10) or (free > 0 and not self.mine):
+                while self.held and len(batch) < free:
+                    batch.append(self.held.popleft())
+            if finished or batch:
+                # Scores are computed before the transaction, which then writes them and claims
+                # the next batch together: one write lock per step, not two.
+                scores = compute_scores(self.experiment_id, finished) if finished else []
+                self._step(scores, batch)
+            if not self.mine and not self.held and self._finished():
                 return
-            if not self.mine:
+            if self.mine:
+                wait(list(self.mine), timeout=POLL_S, return_when=FIRST_COMPLETED)
+            else:
                 time.sleep(POLL_S)
-                continue
-            done, _ = wait(list(self.mine), timeout=POLL_S, return_when=FIRST_COMPLETED)
-            if done:
-                from experiments.service import score_cells
 
-                score_cells(self.experiment_id, [self.mine.pop(f) for f in done])
+    def _step(self, scores: list[tuple[int, dict[str, Any]]], batch: list[tuple[int, int, str | None]]) -> None:
+        from experiments.service import write_scores
+        from runs.loop import shared_loop
+
+        with transaction.atomic():
+            if scores:
+                write_scores(scores)
+            runs: dict[int, Run] = {}
+            if batch:
+                Cell.objects.filter(pk__in=[c for c, _, _ in batch], status="queued").update(
+                    status="running", updated_at=timezone.now())
+                runs = {r.pk: r for r in claim_runs([r for _, r, _ in batch if r], self.token)}
+        loop = shared_loop()
+        for cell_id, run_id, expected in batch:
+            run = runs.get(run_id or 0)
+            fut: Future[Any]
+            if run is None:  # cancelled (or deleted) before it could start: scored as it is
+                fut = Future()
+                fut.set_result(None)
+            else:
+                fut = asyncio.run_coroutine_threadsafe(_execute(run, self.token, self.workspace_id), loop)
+            self.mine[fut] = (cell_id, run_id, expected)
 
     def _release(self) -> None:
         """Give the experiment up so that another worker's sweep dispatches it at once. Runs
@@ -166,30 +201,6 @@ class Driver:
                 status=RunStatus.CANCELLED, scored=True, updated_at=timezone.now())
         self.others = max(0, Cell.objects.filter(experiment_id=self.experiment_id, status="running", scored=False)
                           .exclude(pk__in=ours).count())
-
-    def _launch(self, free: int) -> None:
-        if free <= 0:
-            return
-        from runs.loop import shared_loop
-
-        picked = list(Cell.objects.filter(experiment_id=self.experiment_id, status="queued", scored=False)
-                      .order_by("pk").values_list("pk", "run_id", "expected")[:free])
-        if not picked:
-            return
-        with transaction.atomic():
-            Cell.objects.filter(pk__in=[c for c, _, _ in picked], status="queued").update(
-                status="running", updated_at=timezone.now())
-            runs = {r.pk: r for r in claim_runs([r for _, r, _ in picked if r], self.token)}
-        loop = shared_loop()
-        for cell_id, run_id, expected in picked:
-            run = runs.get(run_id or 0)
-            fut: Future[Any]
-            if run is None:  # cancelled (or deleted) before it could start: scored as it is
-                fut = Future()
-                fut.set_result(None)
-            else:
-                fut = asyncio.run_coroutine_threadsafe(_execute(run, self.token, self.workspace_id), loop)
-            self.mine[fut] = (cell_id, run_id, expected)
 
     def _finished(self) -> bool:
         """True, and the experiment's terminal state written, once every cell is scored."""

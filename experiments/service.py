@@ -161,9 +161,16 @@ def score_cell(cell_id: int) -> bool:
 
 def score_cells(experiment_id: int, cells: list[tuple[int, int | None, str | None]]) -> int:
     """Score the cells ``(cell id, run id, expected)`` whose runs are over, each once
-    (compare-and-set on ``scored``; safe to call twice or from two workers), in one read of the
-    runs and one transaction. Cells whose run is still going are left. Returns how many this
-    call scored."""
+    (compare-and-set on ``scored``; safe to call twice or from two workers). Cells whose run
+    is still going are left. Returns how many this call scored."""
+    updates = compute_scores(experiment_id, cells)
+    with transaction.atomic():
+        return write_scores(updates)
+
+
+def compute_scores(experiment_id: int, cells: list[tuple[int, int | None, str | None]],
+                   ) -> list[tuple[int, dict[str, Any]]]:
+    """``(cell id, fields to write)`` for the cells whose runs are over. Reads only."""
     plan = scoring_plan(experiment_id)
     runs = {pk: (status, outputs, inputs) for pk, status, outputs, inputs in
             Run.objects.filter(pk__in=[r for _, r, _ in cells if r]).values_list("pk", "status", "outputs", "inputs")}
@@ -190,16 +197,20 @@ def score_cells(experiment_id: int, cells: list[tuple[int, int | None, str | Non
     else:
         results = [_drive(c) if c is not None else None for *_, c in todo]
     now = timezone.now()
-    scored = 0
-    with transaction.atomic():
-        for (cell_id, status, output, _), result in zip(todo, results, strict=True):
-            fields: dict[str, Any] = {"status": status, "output": output, "scored": True, "updated_at": now}
-            if result is not None:
-                fields.update(scores=result.scores, score_errors=result.errors,
-                              judge_prompt_tokens=result.judge_prompt_tokens,
-                              judge_completion_tokens=result.judge_completion_tokens, judge_cost=result.judge_cost)
-            scored += Cell.objects.filter(pk=cell_id, scored=False).update(**fields)
-    return scored
+    updates = []
+    for (cell_id, status, output, _), result in zip(todo, results, strict=True):
+        fields: dict[str, Any] = {"status": status, "output": output, "scored": True, "updated_at": now}
+        if result is not None:
+            fields.update(scores=result.scores, score_errors=result.errors,
+                          judge_prompt_tokens=result.judge_prompt_tokens,
+                          judge_completion_tokens=result.judge_completion_tokens, judge_cost=result.judge_cost)
+        updates.append((cell_id, fields))
+    return updates
+
+
+def write_scores(updates: list[tuple[int, dict[str, Any]]]) -> int:
+    """Write computed scores (inside the caller's transaction), each cell once."""
+    return sum(Cell.objects.filter(pk=cell_id, scored=False).update(**fields) for cell_id, fields in updates)
 
 
 def _context(workspace_id: int) -> scoring.ScoreContext:
