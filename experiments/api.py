@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -161,7 +161,7 @@ def _after(raw: str | None) -> datetime | None:
     except ValueError:
         raise service.InvalidExperiment("cells_after must be an ISO time", details={"errors": [
             {"field": "cells_after", "message": "not an ISO time"}]}) from None
-    return value if value.tzinfo else timezone.make_aware(value, timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class ExperimentDetail(APIView):

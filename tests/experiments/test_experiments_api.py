@@ -162,8 +162,12 @@ def test_aggregates_and_the_csv_export(as_user, qa_pipeline, dataset):
     assert small["total_cost"] == pytest.approx(0.003) and large["cost_per_row"] == pytest.approx(0.01)
     assert small["prompt_tokens"] == 30 and small["runs_succeeded"] == 3 and small["runs_failed"] == 0
 
-    later = as_user("vera").get(f"/api/experiments/{exp_id}", {"cells_after": body["cells"][-1]["updated_at"]})
-    assert later.json()["cells"] == []
+    last = max(c["updated_at"] for c in body["cells"])
+    later = as_user("vera").get(f"/api/experiments/{exp_id}", {"cells_after": last})
+    assert later.json()["cells"] == [] and later.json()["aggregates"] == body["aggregates"]
+    naive = as_user("vera").get(f"/api/experiments/{exp_id}", {"cells_after": "2000-01-01T00:00:00"})
+    assert len(naive.json()["cells"]) == 6
+    assert as_user("vera").get(f"/api/experiments/{exp_id}", {"cells_after": "soon"}).status_code == 400
 
     resp = as_user("vera").get(f"/api/experiments/{exp_id}/results.csv")
     assert resp.status_code == 200 and resp["Content-Type"].startswith("text/csv")
