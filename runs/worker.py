@@ -161,10 +161,10 @@ async def _execute_bound(run: Run, token: str, known: dict[tuple[str, int], Node
     keeper = asyncio.get_running_loop().create_task(_keep_lease(run.pk, token, engine))
     with _held_lock:
         _held[run.pk] = (token, engine)
-    if _stopping.is_set():  # claimed while the shutdown was handing runs back
-        await asyncio.get_running_loop().run_in_executor(LEASE_POOL, hand_back, run.pk, token)
-        engine.cancel()
     try:
+        if _stopping.is_set() and await asyncio.get_running_loop().run_in_executor(
+                LEASE_POOL, hand_back, run.pk, token):
+            engine.cancel()  # claimed while the shutdown was handing runs back: already handed back
         await engine.run()
     except LostRun as exc:
         log.warning("run %s: %s", run.pk, exc)
