@@ -12,6 +12,8 @@ from experiments import datasets
 from experiments.models import Dataset, DatasetRow
 from runs.models import Run
 
+pytestmark = [pytest.mark.postgres]
+
 
 def upload(client, ws, filename: str, content: bytes | str, **fields):
     data = content.encode() if isinstance(content, str) else content

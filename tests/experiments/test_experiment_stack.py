@@ -53,6 +53,7 @@ def max_overlap(runs: list[dict[str, Any]]) -> int:
     return peak
 
 
+@pytest.mark.postgres
 def test_two_variants_over_twenty_rows_score_per_model(live_stack):
     api = live_stack.client("alice")
     pipeline = api.create_pipeline(qa_graph(latency_ms=100), name="otters")
@@ -92,6 +93,7 @@ def test_two_variants_over_twenty_rows_score_per_model(live_stack):
     assert csv_text.count("\n") == ROWS + 1
 
 
+@pytest.mark.postgres
 def test_cancelling_mid_experiment_keeps_finished_runs(live_stack):
     api = live_stack.client("alice")
     pipeline = api.create_pipeline(qa_graph(latency_ms=700), name="slow otters")

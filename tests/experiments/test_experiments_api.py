@@ -14,6 +14,8 @@ from experiments import datasets
 from experiments.models import Cell, Experiment, Variant
 from runs.models import Run, RunEvent
 
+pytestmark = [pytest.mark.postgres]
+
 VARIANTS = [{"name": "small", "overrides": []},
             {"name": "large", "overrides": [{"node": "llm", "field": "model", "value": "fake-large"}]}]
 
