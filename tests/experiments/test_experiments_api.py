@@ -204,3 +204,23 @@ def test_delete_keeps_the_runs(as_user, qa_pipeline, dataset):
     assert as_user("alice").delete(f"/api/experiments/{exp_id}").status_code == 204
     assert not Experiment.objects.exists() and not Cell.objects.exists()
     assert Run.objects.count() == 6 and set(Run.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_one_dispatcher_at_a_time_and_the_sweep_replaces_a_dead_one(as_user, qa_pipeline, dataset, no_dispatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from experiments import dispatch
+
+    exp_id = create(as_user("alice"), qa_pipeline, dataset).json()["id"]
+    assert dispatch.claim(exp_id, "w1:a") is True
+    assert dispatch.claim(exp_id, "w2:b") is False  # a duplicate delivery does nothing
+    assert dispatch.sweep() == 0 and no_dispatch == []
+    Experiment.objects.filter(pk=exp_id).update(driver_expires_at=timezone.now() - timedelta(seconds=1))
+    assert dispatch.sweep() == 1 and no_dispatch == [exp_id]
+    assert dispatch.sweep() == 0  # sent once; the new dispatcher claims it
+    assert dispatch.claim(exp_id, "w2:b") is True
+    Experiment.objects.filter(pk=exp_id).update(status="cancelled", driver_expires_at=timezone.now())
+    assert dispatch.claim(exp_id, "w3:c") is False  # an experiment that is over is not driven again
+    assert dispatch.sweep() == 0
