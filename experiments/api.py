@@ -234,11 +234,11 @@ class ExperimentResultsCsv(APIView):
             line: list[Any] = [position, *[_csv_value((inputs.get(position) or {}).get(c)) for c in columns],
                                first["expected"] or ""]
             for v in variants:
-                c = row_cells.get(v.pk)
-                if c is None:
+                cell = row_cells.get(v.pk)
+                if cell is None:
                     line += [""] * (len(keys) + 5)
                     continue
-                j = s.cell_json(c)
+                j = s.cell_json(cell)
                 line += [j["output"] or "", *[_csv_value((j["scores"] or {}).get(k)) for k in keys],
                          _csv_value(j["duration_ms"]), j["tokens"], _csv_value(j["cost"]), j["status"]]
             writer.writerow(line)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -159,7 +159,7 @@ def score_cell(cell_id: int) -> bool:
     return score_cells(row[0], [(cell_id, row[1], row[2])]) == 1
 
 
-def score_cells(experiment_id: int, cells: list[tuple[int, int | None, str | None]]) -> int:
+def score_cells(experiment_id: int, cells: Sequence[tuple[int, int | None, str | None]]) -> int:
     """Score the cells ``(cell id, run id, expected)`` whose runs are over, each once
     (compare-and-set on ``scored``; safe to call twice or from two workers). Cells whose run
     is still going are left. Returns how many this call scored."""
@@ -168,7 +168,7 @@ def score_cells(experiment_id: int, cells: list[tuple[int, int | None, str | Non
         return write_scores(updates)
 
 
-def compute_scores(experiment_id: int, cells: list[tuple[int, int | None, str | None]],
+def compute_scores(experiment_id: int, cells: Sequence[tuple[int, int | None, str | None]],
                    ) -> list[tuple[int, dict[str, Any]]]:
     """``(cell id, fields to write)`` for the cells whose runs are over. Reads only."""
     plan = scoring_plan(experiment_id)

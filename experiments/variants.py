@@ -119,4 +119,4 @@ def check_rows(variants: list[tuple[str, list[dict[str, Any]], dict[str, Any], P
 
 
 def output_names(plan: Plan) -> list[str]:
-    return [str(n.config.name) for n in plan.nodes.values() if n.type == "output"]
+    return [str(getattr(n.config, "name", "")) for n in plan.nodes.values() if n.type == "output"]
