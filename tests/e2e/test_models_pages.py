@@ -85,6 +85,7 @@ def test_a_credential_is_added_and_its_secret_never_shows_again(
     secret = dialog.get_by_label("Secret", exact=True)
     expect(secret).to_have_attribute("type", "password")
     secret.fill(SECRET)
+    page.screenshot(path=str(artifacts / "models-credential-add.png"))
     dialog.get_by_role("button", name="Save credential").click()
 
     row = page.locator("tr", has_text="e2e OpenAI key")
@@ -166,6 +167,14 @@ def test_the_chat_playground_streams_answers_and_remembers_the_session(
     stored = alice_api.get(f"/api/workspaces/{ws}/conversations/{session}").json()["messages"]
     assert [m["content"] for m in stored] == [first, expected_1, second, expected_2]
 
+    # Closing the pane keeps the conversation; the LLM's settings link to the credentials page.
+    pane.get_by_role("button", name="Close chat").click()
+    page.get_by_role("tab", name="Settings").click()
+    page.locator('.react-flow__node[data-id="llm"] .fnode-head').click()
+    expect(page.get_by_role("link", name="Add credential…")).to_have_attribute(
+        "href", f"/workspaces/{personal_workspace(alice_api)}/credentials/")
+    page.get_by_role("toolbar", name="Editor").get_by_role("button", name="Chat").click()
+    expect(answers).to_have_count(2)
     pane.get_by_role("button", name="Clear memory").click()
     expect(answers).to_have_count(0)
     assert alice_api.get(f"/api/workspaces/{ws}/conversations/{session}").status_code == 404
