@@ -3,6 +3,8 @@ pick a variant's override on the canvas, start a 2-variant experiment and watch 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,13 @@ def qa_graph(latency_ms: int) -> dict:
     g.edge("question", "value", "llm", "prompt")
     g.edge("llm", "text", "answer", "value")
     return g.doc()
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
 
 
 def paste_csv(rows: list[tuple[str, str]]) -> str:
@@ -73,9 +82,8 @@ def test_it_creates_a_dataset_and_runs_a_two_variant_experiment_live(
     datasets = alice_api.get(f"/api/workspaces/{pipeline['workspace']}/datasets").json()
     dataset = next(d for d in datasets if d["name"] == "Meeting questions")
     expect(page.get_by_label("Row 1 expected")).to_have_value("Summary of: What did we decide")
-    page.wait_for_function(
-        "async (id) => (await (await fetch(`/api/datasets/${id}`)).json()).rows[0].expected.startsWith('Summary of')",
-        arg=dataset["id"], timeout=10_000)
+    wait_until(lambda: alice_api.get(f"/api/datasets/{dataset['id']}").json()["rows"][0]["expected"]
+               == "Summary of: What did we decide")
     page.screenshot(path=str(artifacts / "datasets-page.png"))
 
     # The Experiment panel: variant B overrides the LLM node's model, picked on the canvas.
@@ -194,9 +202,7 @@ def test_it_saves_the_inputs_and_outputs_of_past_runs_as_a_dataset(
     pipeline = alice_api.create_pipeline(qa_graph(0), name="Answers to keep")
     runs = [alice_api.start_run(pipeline["id"], {"question": q}) for q in QUESTIONS[:2]]
     for run in runs:
-        page.wait_for_function(
-            "async (id) => (await (await fetch(`/api/runs/${id}`)).json()).status === 'succeeded'",
-            arg=run["id"], timeout=20_000)
+        wait_until(lambda run=run: alice_api.get(f"/api/runs/{run['id']}").json()["status"] == "succeeded", 20)
     page.goto(f"{base_url}/datasets/")
     page.get_by_role("button", name="New dataset").first.click()
     page.get_by_label("Name", exact=True).fill("Kept answers")

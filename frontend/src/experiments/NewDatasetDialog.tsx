@@ -215,9 +215,13 @@ function RunPicker({ workspace, selected, onChange, withOutputs, onWithOutputs }
     }, () => setPipelines([]));
   }, [workspace]);
   useEffect(() => {
+    let current = true; // a slower answer for the pipeline picked before must not win
     setRuns(null);
     onChange([]);
-    if (pipeline) api.listRuns(pipeline, 200).then(setRuns, () => setRuns([]));
+    if (pipeline) api.listRuns(pipeline, 200).then((r) => current && setRuns(r), () => current && setRuns([]));
+    return () => {
+      current = false;
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pipeline]);
   const done = (runs ?? []).filter((r) => r.status === "succeeded");

@@ -118,6 +118,10 @@ export interface Cell {
   tokens: number | null;
   cost: number | null;
   error: string | { kind?: string; message?: string } | null;
+  /** Why a scorer gave no score (bad JSON, a judge that failed…), by scorer key. */
+  score_errors?: Record<string, string> | null;
+  judge_tokens?: number;
+  judge_cost?: number | null;
   /** The polling cursor (`cells_after`). */
   updated_at?: string;
 }

@@ -14,7 +14,7 @@ import { variantColor } from "../experiments/ExperimentPanel";
 import "../experiments/experiments.css";
 import { xapi, type Aggregate, type Cell, type DatasetRow, type ExperimentDetail, type Variant } from "../experiments/api";
 import { useLiveExperiment } from "../experiments/live";
-import { describeOverride } from "../experiments/overrides";
+import { describeOverride, shortValue } from "../experiments/overrides";
 import {
   cellError,
   cellKey,
@@ -238,7 +238,7 @@ function ResultsTable({ detail, rows, cells, keys, loading }: { detail: Experime
               <th scope="col" className="col-inputs">Inputs</th>
               <th scope="col" className="col-expected">Expected</th>
               {detail.variants.map((v, i) => (
-                <th key={v.id} scope="col"><span className="variant-swatch" style={{ background: variantColor(i) }} aria-hidden="true" /> {v.name}</th>
+                <th key={v.id} scope="col" title={v.overrides.map((o) => `${o.node}.${o.field} = ${shortValue(o.value)}`).join("\n") || "baseline"}><span className="variant-swatch" style={{ background: variantColor(i) }} aria-hidden="true" /> {v.name}</th>
               ))}
             </tr>
           </thead>
@@ -283,12 +283,14 @@ function ResultCell({ cell, keys, variant }: { cell: Cell | undefined; keys: str
         <div className="cell-meta">
           {keys.map((k) => {
             const s = cell.scores?.[k];
-            const cls = s === undefined || s === null ? "" : s >= 0.999 ? " score-pass" : s <= 0.001 ? " score-fail" : " score-mid";
-            return <span key={k} className={`score${cls}`} title={scorerLabel(k)}>{scorerLabel(k).split(" ")[0]} {formatScore(s)}</span>;
+            const why = cell.score_errors?.[k];
+            const cls = why ? " score-error" : s === undefined || s === null ? "" : s >= 0.999 ? " score-pass" : s <= 0.001 ? " score-fail" : " score-mid";
+            return <span key={k} className={`score${cls}`} title={why ? `${scorerLabel(k)}: ${why}` : scorerLabel(k)}>{scorerLabel(k).split(" ")[0]} {why ? "error" : formatScore(s)}</span>;
           })}
           <span>{duration(cell.duration_ms)}</span>
           {cell.tokens !== null && <span>{formatTokens(cell.tokens)} tok</span>}
           <span>{formatCost(cell.cost)}</span>
+          {!!cell.judge_tokens && <span title={`The judge's ${cell.judge_tokens} tokens, counted apart`}>judge {formatCost(cell.judge_cost)}</span>}
         </div>
       )}
     </>
