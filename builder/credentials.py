@@ -135,7 +135,9 @@ def mask(secret: str) -> str:
 
 class Credential(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="credentials")
-    provider = models.CharField(max_length=40, choices=[(p.name, p.title) for p in PROVIDERS.values()])
+    # Model providers, plus "http": a secret that http.request sends in a header under base_url.
+    provider = models.CharField(max_length=40, choices=[*((p.name, p.title) for p in PROVIDERS.values()),
+                                                        ("http", "HTTP header (for HTTP request nodes)")])
     name = models.CharField(max_length=120)
     secret_encrypted = models.TextField()
     hint = models.CharField(max_length=40, blank=True, default="")
