@@ -109,17 +109,32 @@ def tiers() -> dict[str, Any]:
                          "request", {"tier": "paid", "question": "How do I export my pipelines?"})
 
 
+CHAT_SYSTEM = "You are a friendly, concise assistant."
+
+
 def chat() -> dict[str, Any]:
+    """message + session → the session's history → model → reply, and the exchange saved back, so
+    the chat playground and the embedded widget remember earlier turns."""
     g = GraphDoc()
     g.node("message", "input", {"name": "message", "type": "text", "required": False,
-                                "default": "Write a haiku about pipelines."}, x=0)
-    g.node("prompt", "prompt.template", {"template": "You are a friendly, concise assistant.\n\n{{ message }}"},
-           x=260)
-    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30}, x=520)
-    g.node("reply", "output", {"name": "reply"}, x=780)
+                                "default": "Write a haiku about pipelines."}, x=0, y=0)
+    g.node("session", "input", {"name": "session", "type": "text", "required": False, "default": "playground",
+                                "description": "The conversation to continue (the chat sends its own)."},
+           x=0, y=200)
+    g.node("history", "memory.load", {"max_tokens": 2000, "max_messages": 50}, x=260, y=200)
+    g.node("prompt", "prompt.template", {"template": "{{ message }}"}, x=260, y=0)
+    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30,
+                               "system": CHAT_SYSTEM}, x=520, y=60)
+    g.node("reply", "output", {"name": "reply"}, x=800, y=0)
+    g.node("remember", "memory.save", {}, x=800, y=200)
     g.edge("message", "value", "prompt", "message")
     g.edge("prompt", "text", "llm", "prompt")
+    g.edge("session", "value", "history", "session")
+    g.edge("history", "messages", "llm", "messages")
     g.edge("llm", "text", "reply", "value")
+    g.edge("session", "value", "remember", "session")
+    g.edge("message", "value", "remember", "user")
+    g.edge("llm", "text", "remember", "assistant")
     return g.doc()
 
 
@@ -140,6 +155,9 @@ TEMPLATES: dict[str, Template] = {t.slug: t for t in (
              "Paid requests go to a stronger model, free ones to a cheap model.",
              (PipelineTemplate("Route by customer tier", "Cheap model for free tier, stronger model for paid.",
                                tiers),)),
-    Template("chat", "Chat with a prompt", "A prompt template in front of a chat model.",
-             (PipelineTemplate("Chat with a prompt", "Input → prompt → model → reply.", chat),)),
+    Template("chat", "Chat with a prompt",
+             "A prompt template in front of a chat model, with memory: each session's earlier messages go "
+             "with the new one, and the exchange is saved back.",
+             (PipelineTemplate("Chat with a prompt", "Message + session → history → model → reply (remembered).",
+                               chat),)),
 )}

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from builder.conversations import fit_budget
 from builder.graph import validate, validate_inputs
 from builder.providers.registry import make_chat, make_embedder
 from builder.vectors import VectorStore, client
@@ -26,6 +27,7 @@ class VectorServices:
     def __init__(self, workspace_id: int, chroma: Any):
         self.workspace_id = workspace_id
         self.chroma = chroma
+        self._memory = DictMemory()
 
     def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         return make_chat(provider, api_key=credential, base_url=base_url)
@@ -35,6 +37,24 @@ class VectorServices:
 
     def vectors(self) -> VectorStore:
         return VectorStore(self.workspace_id, self.chroma)
+
+    def memory(self) -> DictMemory:
+        return self._memory
+
+
+class DictMemory:
+    """Conversation memory in a dict, with the real store's budget rule (the chat template uses it)."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, list[dict[str, str]]] = {}
+
+    def load(self, session: str, budget: int, max_messages: int) -> list[dict[str, str]]:
+        return fit_budget(self.sessions.get(session, [])[-max_messages:], budget)
+
+    def save(self, session: str, exchange: list[tuple[str, str]]) -> int:
+        rows = self.sessions.setdefault(session, [])
+        rows.extend({"role": r, "content": c} for r, c in exchange)
+        return len(rows)
 
 
 @pytest.fixture(scope="session")
