@@ -109,7 +109,7 @@ function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }
         value={node.config}
         errors={fieldErrors}
         providers={providers.filter((p) => (node.type.startsWith("embed") ? p.embeddings : p.chat))}
-        credentials={credentials ? credentialsFor(credentials, node.config.provider) : undefined}
+        credentials={credentials ? credentialsFor(credentials, node.config.provider, node.type) : undefined}
         readOnly={readOnly}
         idPrefix={id}
         onChange={(name, v) => patch({ config: { ...node.config, [name]: v } }, `config.${name}`)}
