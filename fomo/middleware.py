@@ -11,9 +11,10 @@ PUBLIC_PREFIXES = ("/login/", "/signup/", "/healthz", "/static/")
 # Read-only share links: anyone holding a link's token. Exact, case-sensitive prefix; paths with
 # dot segments or empty segments are never treated as public.
 SHARE_PREFIX = "/api/share/"
-# The chat widget (a publishable key decides) and invite pages (the link decides; accepting
-# needs a login, checked by the view). Same rules as share links.
-LINK_PREFIXES = (SHARE_PREFIX, "/embed/", "/invites/")
+# The chat widget (a publishable key decides), invite pages (the link decides; accepting
+# needs a login, checked by the view) and share links' read-only pages. Same rules as share links.
+SHARE_PAGE_PREFIX = "/share/"
+LINK_PREFIXES = (SHARE_PREFIX, "/embed/", "/invites/", SHARE_PAGE_PREFIX)
 
 
 class LoginRequiredEverywhere:

@@ -11,6 +11,7 @@ import { timeAgo } from "../ui/format";
 import { autoLayout } from "./actions";
 import { ApiDialog } from "./ApiDialog";
 import { EmbedDialog } from "./EmbedDialog";
+import { ShareDialog } from "./ShareDialog";
 
 const SAVE_LABEL = { clean: "Saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Save failed" } as const;
 
@@ -21,7 +22,7 @@ export function Toolbar({ pipeline, onHelp, onRun, onFit, onExperiment }: { pipe
   const save = useSave((s) => s.state);
   const errorCount = useSave((s) => s.errors.length);
   const [draftName, setDraftName] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"api" | "embed" | null>(null);
+  const [dialog, setDialog] = useState<"api" | "embed" | "share" | null>(null);
 
   async function rename() {
     const next = (draftName ?? "").trim();
@@ -66,12 +67,14 @@ export function Toolbar({ pipeline, onHelp, onRun, onFit, onExperiment }: { pipe
       <button className="btn btn-small" onClick={onFit} title="Fit view (F)">Fit</button>
       <button className="btn btn-small" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       <button className="btn btn-small" onClick={() => setDialog("api")} title="Run this pipeline from other programs (curl examples)">API</button>
+      <button className="btn btn-small" onClick={() => setDialog("share")} title="Share a read-only link, export, move or copy">Share</button>
       {!readOnly && <button className="btn btn-small" onClick={() => setDialog("embed")} title="Share → Embed: a chat widget for your own site">Embed</button>}
       {onExperiment && <button className="btn btn-small" onClick={onExperiment} title="Compare variants of this pipeline over a dataset">Experiment</button>}
       <ChatButton pipeline={pipeline} />
       <button className="btn btn-primary" onClick={onRun} title="Run (Ctrl+Enter)">Run…</button>
       {dialog === "api" && <ApiDialog pipeline={pipeline} onClose={() => setDialog(null)} />}
       {dialog === "embed" && <EmbedDialog pipeline={pipeline} onClose={() => setDialog(null)} />}
+      {dialog === "share" && <ShareDialog pipeline={pipeline} onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -1,11 +1,22 @@
-/** Pipeline list: search, last run status, create, rename, duplicate, delete, open; the template gallery. */
-import { useCallback, useEffect, useState } from "react";
+/**
+ * Pipeline list: the workspace picker (`?workspace=<id>`, all workspaces without it), search,
+ * last run status, create, import, rename, duplicate, delete, open; the template gallery.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/endpoints";
-import type { PipelineSummary } from "../api/types";
+import { request } from "../api/client";
+import type { Pipeline, PipelineSummary } from "../api/types";
 import { TemplateGallery } from "../templates/Gallery";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
+import { teamApi, type PipelineWithUnbound } from "../team/api";
+import { NewWorkspaceDialog } from "../team/NewWorkspaceDialog";
+import { unboundMessage, workspaceFromQuery } from "../team/logic";
+import type { WorkspaceInfo } from "./dataPages";
+import "../team/team.css";
+
+const NEW_WORKSPACE = "__new__";
 
 export function ListPage() {
   const [q, setQ] = useState("");
@@ -14,15 +25,61 @@ export function ListPage() {
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<PipelineSummary | null>(null);
   const [deleting, setDeleting] = useState<PipelineSummary | null>(null);
+  const [workspaces, setWorkspaces] = useState<WorkspaceInfo[] | null>(null);
+  const [wsId, setWsId] = useState<number | null>(() => workspaceFromQuery(location.search, null));
+  const [newWorkspace, setNewWorkspace] = useState(false);
+  const [imported, setImported] = useState<{ pipeline?: PipelineWithUnbound; error?: string } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    teamApi.workspaces().then((ws) => {
+      setWorkspaces(ws);
+      // An unknown or foreign ?workspace= falls back to all workspaces.
+      setWsId(workspaceFromQuery(location.search, ws));
+    }, () => setWorkspaces([]));
+  }, []);
 
   const reload = useCallback(async (query: string) => {
     try {
-      setItems(await api.listPipelines(query));
+      const params = new URLSearchParams();
+      if (query) params.set("q", query);
+      if (wsId !== null) params.set("workspace", String(wsId));
+      const qs = params.toString();
+      setItems(await request<PipelineSummary[]>("GET", `/api/pipelines${qs ? `?${qs}` : ""}`));
       setError(null);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, []);
+  }, [wsId]);
+
+  const current = workspaces?.find((w) => w.id === wsId);
+  const personal = workspaces?.find((w) => w.personal);
+  // Where new and imported pipelines go: the picked workspace, else the personal one.
+  const target = current ?? personal;
+  const canEdit = !target || target.role !== "viewer";
+  const wsName = (id: string | number) => workspaces?.find((w) => String(w.id) === String(id))?.name;
+
+  function pickWorkspace(value: string) {
+    if (value === NEW_WORKSPACE) {
+      setNewWorkspace(true);
+      return;
+    }
+    const id = value ? Number(value) : null;
+    setWsId(id);
+    history.replaceState(null, "", id === null ? location.pathname : `${location.pathname}?workspace=${id}`);
+  }
+
+  async function importFile(file: File) {
+    if (!target) return;
+    try {
+      const pipeline = await teamApi.importPipeline(target.id, await file.text());
+      setImported({ pipeline });
+      toast(`Imported “${pipeline.name}”.`, "success");
+      void reload(q);
+    } catch (e) {
+      setImported({ error: `${file.name}: ${(e as Error).message}` });
+    }
+  }
 
   useEffect(() => {
     const t = setTimeout(() => void reload(q), q ? 200 : 0);
@@ -43,6 +100,16 @@ export function ListPage() {
     <main className="list-page">
       <div className="list-head">
         <h1>Pipelines</h1>
+        {workspaces && (
+          <select className="input ws-select" aria-label="Workspace" value={wsId ?? ""} onChange={(e) => pickWorkspace(e.target.value)}>
+            <option value="">All workspaces</option>
+            {workspaces.map((w) => (
+              <option key={w.id} value={w.id}>{w.personal ? `${w.name} (personal)` : w.name} · {w.role}</option>
+            ))}
+            <option value={NEW_WORKSPACE}>New workspace…</option>
+          </select>
+        )}
+        {current && <a className="btn btn-small" href={`/workspaces/${current.id}/settings/`} title="Members, invitations and activity">Workspace settings</a>}
         <input
           type="search"
           className="input search"
@@ -51,10 +118,35 @@ export function ListPage() {
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
-        <button className="btn btn-primary" onClick={() => setCreating(true)}>
+        <button className="btn" disabled={!canEdit} onClick={() => fileInput.current?.click()}
+          title={`Import a pipeline exported as JSON into ${target ? target.name : "your workspace"}`}>
+          Import pipeline
+        </button>
+        <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = "";
+            if (f) void importFile(f);
+          }} />
+        <button className="btn btn-primary" disabled={!canEdit} onClick={() => setCreating(true)}>
           New pipeline
         </button>
       </div>
+      {imported?.error && (
+        <p className="error-text import-result" role="alert">Could not import {imported.error}</p>
+      )}
+      {imported?.pipeline && (
+        <div className="import-result secret-once" role="status" data-testid="import-result">
+          <p>
+            Imported <a href={`/pipelines/${imported.pipeline.id}/`}>{imported.pipeline.name}</a>
+            {wsName(imported.pipeline.workspace) ? ` into ${wsName(imported.pipeline.workspace)}` : ""}.
+          </p>
+          {unboundMessage(imported.pipeline.unbound_credentials) && (
+            <p className="small" data-testid="unbound">{unboundMessage(imported.pipeline.unbound_credentials)}</p>
+          )}
+          <button className="btn btn-small" onClick={() => setImported(null)}>Dismiss</button>
+        </div>
+      )}
       {error && <p className="error-text" role="alert">Could not load pipelines: {error}</p>}
       {items === null && !error && <p className="muted">Loading…</p>}
       {items && items.length === 0 && (
@@ -88,6 +180,9 @@ export function ListPage() {
                     {p.name}
                   </a>
                   {p.description && <div className="muted small">{p.description}</div>}
+                  {wsId === null && workspaces && workspaces.length > 1 && wsName(p.workspace) && (
+                    <div className="muted small">in {wsName(p.workspace)}</div>
+                  )}
                 </td>
                 <td>
                   {p.last_run ? (
@@ -122,8 +217,9 @@ export function ListPage() {
           </tbody>
         </table>
       )}
-      {!q && <TemplateGallery onCreated={() => void reload(q)} />}
-      {creating && <CreateDialog onClose={() => setCreating(false)} />}
+      {!q && <TemplateGallery workspace={target?.id} canEdit={canEdit} onCreated={() => void reload(q)} />}
+      {creating && <CreateDialog workspace={target?.id} onClose={() => setCreating(false)} />}
+      {newWorkspace && <NewWorkspaceDialog onClose={() => setNewWorkspace(false)} />}
       {renaming && (
         <RenameDialog
           pipeline={renaming}
@@ -165,7 +261,7 @@ export function ListPage() {
   );
 }
 
-function CreateDialog({ onClose }: { onClose(): void }) {
+function CreateDialog({ workspace, onClose }: { workspace?: number; onClose(): void }) {
   const [name, setName] = useState("Untitled pipeline");
   const [description, setDescription] = useState("");
   const [busy, setBusy] = useState(false);
@@ -177,7 +273,8 @@ function CreateDialog({ onClose }: { onClose(): void }) {
           e.preventDefault();
           setBusy(true);
           try {
-            const p = await api.createPipeline({ name: name.trim() || "Untitled pipeline", description });
+            const body = { name: name.trim() || "Untitled pipeline", description, ...(workspace ? { workspace } : {}) };
+            const p = await request<Pipeline>("POST", "/api/pipelines", body);
             location.assign(`/pipelines/${p.id}/`);
           } catch (err) {
             toast((err as Error).message, "error");

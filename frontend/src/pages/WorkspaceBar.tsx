@@ -1,4 +1,4 @@
-/** Header of a workspace page: title, the workspace picker (same page, other workspace) and sibling links. */
+/** Header of a workspace page: title, the workspace picker (same page, other workspace), the settings link and sibling links. */
 import type { ReactNode } from "react";
 import { pathForWorkspace, type WorkspaceInfo } from "./dataPages";
 
@@ -18,7 +18,12 @@ export function WorkspaceBar({ title, workspaces, current, children }: { title: 
         ws && <span className="muted">{ws.name}</span>
       )}
       {ws && <span className="badge" title="Your role in this workspace">{ws.role}</span>}
-      <span className="ws-links">{children}</span>
+      <span className="ws-links">
+        {ws && !location.pathname.endsWith("/settings/") && (
+          <a href={`/workspaces/${ws.id}/settings/`} title="Members, invitations and activity">Workspace settings</a>
+        )}
+        {children}
+      </span>
     </div>
   );
 }
