@@ -1,35 +1,31 @@
 """The Django-backed event sink: events are written first, then published.
 
 The engine calls :meth:`DjangoSink.emit` without blocking. One flusher task per run takes
-whatever has accumulated, writes it in one transaction (events, node records, the run row on
-``run.finished``) on a small shared DB thread pool, and then publishes the batch to the run's
-channel-layer group. While a write is in flight new events pile up, so batches grow exactly
-when the database is the bottleneck. ``seq`` is allocated here, gap-free, by the only writer:
-the worker that holds the run's lease. A second writer would collide on the unique
-(run, seq) constraint and stop (:class:`LostRun`).
+whatever has accumulated, folds it into node records and hands it to the process's group
+writer (:mod:`runs.writer`), which commits the pending batches of every run in this process
+in one transaction; the flusher then publishes its batch to the run's channel-layer group.
+While a write is in flight new events pile up, so batches grow exactly when the database is
+the bottleneck. ``seq`` is allocated here, gap-free, by the only writer: the worker that holds
+the run's lease. A second writer would collide on the unique (run, seq) constraint and stop
+(:class:`LostRun`).
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from runs.engine.events import Event
-from runs.models import WHOLE_NODE, Run, event_message
+from runs.models import WHOLE_NODE, event_message
 from runs.publish import publish_events
-from runs.sink_sql import NodeRecord, insert_events, insert_nodes, update_nodes
+from runs.sink_sql import NodeRecord
+from runs.writer import WRITER, LostRun, RunWrite
+
+__all__ = ["DjangoSink", "LostRun"]
 
 log = logging.getLogger(__name__)
-
-DB_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="fomo-db")
-
-
-class LostRun(Exception):
-    """Another worker has taken this run over; stop writing."""
 
 
 def _dt(ts: float) -> datetime:
@@ -78,10 +74,8 @@ class DjangoSink:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     @property
     def failed(self) -> bool:
@@ -90,7 +84,6 @@ class DjangoSink:
     # ---------------------------------------------------------------- flushing
 
     async def _flusher(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
             self._wake.clear()
@@ -98,14 +91,18 @@ class DjangoSink:
             if not batch:
                 self._idle.set()
                 continue
+            write, messages, created = self._prepare(batch)
             try:
-                messages = await loop.run_in_executor(DB_POOL, self._write, batch)
+                await asyncio.wrap_future(WRITER.submit(write))
             except BaseException as exc:  # the run cannot be recorded: stop accepting events
+                for key in created:
+                    self._nodes.pop(key, None)
                 self._failure = exc
                 self._buffer.clear()
                 self._idle.set()
                 log.error("run %s: event write failed: %s", self.run_id, exc)
                 return
+            self.next_seq += len(batch)
             try:
                 await publish_events(self.run_id, messages)
             except Exception as exc:  # the channel layer is best-effort; the database is the truth
@@ -113,7 +110,8 @@ class DjangoSink:
             if not self._buffer:
                 self._idle.set()
 
-    def _write(self, batch: list[Event]) -> list[dict[str, Any]]:
+    def _prepare(self, batch: list[Event]) -> tuple[RunWrite, list[dict[str, Any]], set[tuple[str, int]]]:
+        """Number the batch, fold it into the node records and say what to write."""
         seq = self.next_seq
         rows: list[tuple[int, int, str, str, int | None, dict[str, Any], float]] = []
         messages: list[dict[str, Any]] = []
@@ -135,29 +133,13 @@ class DjangoSink:
                 touched[key] = record
             elif ev.type == "run.finished":
                 finished = ev
-        try:
-            with transaction.atomic():
-                if not Run.objects.filter(pk=self.run_id, lease_owner=self.lease_owner).exists():
-                    raise LostRun(f"run {self.run_id} is no longer held by {self.lease_owner}")
-                insert_events(rows)
-                new = [touched[k] for k in touched if k in created]
-                old = [touched[k] for k in touched if k not in created]
-                if new:
-                    insert_nodes(self.run_id, new)
-                if old:
-                    update_nodes(self.run_id, old)
-                if finished is not None:
-                    _finish_run(self.run_id, finished, self.started_at)
-        except IntegrityError as exc:
-            for key in created:
-                self._nodes.pop(key, None)
-            raise LostRun(f"run {self.run_id}: another writer holds the event log ({exc})") from exc
-        except BaseException:
-            for key in created:
-                self._nodes.pop(key, None)
-            raise
-        self.next_seq = seq
-        return messages
+        write = RunWrite(
+            run_id=self.run_id, lease_owner=self.lease_owner, events=rows,
+            new_nodes=[touched[k] for k in touched if k in created],
+            old_nodes=[touched[k] for k in touched if k not in created],
+            finish=_finish_fields(finished, self.started_at) if finished is not None else None,
+        )
+        return write, messages, created
 
 
 def _apply(record: NodeRecord, ev: Event) -> None:
@@ -199,20 +181,21 @@ def _apply(record: NodeRecord, ev: Event) -> None:
         record.finished_at = _dt(ev.ts)
 
 
-def _finish_run(run_id: int, ev: Event, started_at: datetime | None) -> None:
+def _finish_fields(ev: Event, started_at: datetime | None) -> dict[str, Any]:
+    """The run row's columns once ``run.finished`` is written."""
     p = ev.payload
     usage = p.get("usage") or {}
     finished_at = _dt(ev.ts)
     duration = (finished_at - started_at).total_seconds() * 1000 if started_at else p.get("duration_ms")
-    Run.objects.filter(pk=run_id).update(
-        status=p.get("status", "failed"),
-        outputs=(ev.data or {}).get("outputs", p.get("outputs_preview")),
-        error=p.get("error"),
-        finished_at=finished_at,
-        duration_ms=duration,
-        prompt_tokens=int(usage.get("prompt_tokens") or 0),
-        completion_tokens=int(usage.get("completion_tokens") or 0),
-        cost=p.get("cost"),
-        lease_owner="",
-        lease_expires_at=None,
-    )
+    return {
+        "status": p.get("status", "failed"),
+        "outputs": (ev.data or {}).get("outputs", p.get("outputs_preview")),
+        "error": p.get("error"),
+        "finished_at": finished_at,
+        "duration_ms": duration,
+        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+        "completion_tokens": int(usage.get("completion_tokens") or 0),
+        "cost": p.get("cost"),
+        "lease_owner": "",
+        "lease_expires_at": None,
+    }

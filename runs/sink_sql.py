@@ -67,20 +67,20 @@ def insert_events(rows: list[tuple[int, int, str, str, int | None, dict[str, Any
         cur.executemany(sql, [(r, s, t, n, i, json.dumps(p), ts) for r, s, t, n, i, p, ts in rows])
 
 
-def insert_nodes(run_id: int, records: list[NodeRecord]) -> None:
+def insert_nodes(records: list[tuple[int, NodeRecord]]) -> None:
     table = NodeRun._meta.db_table
     columns = ["run_id", "node_id", "item", *VALUE_FIELDS]
     placeholders = ", ".join(_cast(c) for c in columns)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
     with connection.cursor() as cur:
         cur.executemany(sql, [(run_id, r.node_id, r.item, *(_value(f, getattr(r, f)) for f in VALUE_FIELDS))
-                              for r in records])
+                              for run_id, r in records])
 
 
-def update_nodes(run_id: int, records: list[NodeRecord]) -> None:
+def update_nodes(records: list[tuple[int, NodeRecord]]) -> None:
     table = NodeRun._meta.db_table
     sets = ", ".join(f"{f} = {_cast(f)}" for f in VALUE_FIELDS)
     sql = f"UPDATE {table} SET {sets} WHERE run_id = %s AND node_id = %s AND item = %s"
     with connection.cursor() as cur:
         cur.executemany(sql, [(*(_value(f, getattr(r, f)) for f in VALUE_FIELDS), run_id, r.node_id, r.item)
-                              for r in records])
+                              for run_id, r in records])
