@@ -283,7 +283,7 @@ function ActivityFeed({ wsId }: { wsId: number }) {
       <ul className="activity" data-testid="activity">
         {rows.map((a) => (
           <li key={a.id}>
-            <strong>{a.actor ?? "someone"}</strong> {a.summary}
+            {a.actor && !a.summary.startsWith(`${a.actor} `) && <strong>{a.actor} </strong>}{a.summary}
             {a.count > 1 && <span className="muted"> ({a.count}×)</span>}
             <span className="muted small" title={a.updated_at}> · {timeAgo(a.updated_at)}</span>
           </li>
