@@ -32,7 +32,8 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
   const main: NodeRun | undefined = records.find((r) => r.item === null) ?? records[0];
   const items = records.filter((r) => r.item !== null).sort((a, b) => (a.item ?? 0) - (b.item ?? 0));
   const reused = reusedFrom(nodeId, runLive, detail);
-  const state = live?.state ?? main?.status ?? (reused !== null ? "reused" : "pending");
+  // A reused node's record is a copy of a succeeded one: say "reused", as the canvas does.
+  const state = live?.state ?? (reused !== null ? "reused" : main?.status ?? "pending");
   const runStatus = runLive.lastSeq ? runLive.status : detail?.status;
   const actions = reuseActions(gn, runStatus && runId ? { id: runId, status: runStatus } : null, main, !doc && !readOnly);
   const error = live?.error ?? main?.error;

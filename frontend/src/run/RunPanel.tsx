@@ -92,6 +92,11 @@ export async function startRunFromNode(fromRun: string, nodeId: string, inputs: 
   }
 }
 
+/** The two runs to compare, the older (lower id) on the left, whichever was ticked first. */
+function olderFirst(a: string, b: string): [string, string] {
+  return Number(a) > Number(b) ? [b, a] : [a, b];
+}
+
 let listeners: (() => void)[] = [];
 const runsChanged = () => listeners.forEach((f) => f());
 
@@ -193,7 +198,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
         {runs && runs.length > 1 && (
           <p className="row small">
             <span className="muted">Tick two runs to compare.</span>
-            <button type="button" className="btn" data-testid="compare-runs" disabled={picked.length !== 2} onClick={() => setComparing([picked[0], picked[1]])}>
+            <button type="button" className="btn" data-testid="compare-runs" disabled={picked.length !== 2} onClick={() => setComparing(olderFirst(picked[0], picked[1]))}>
               Compare
             </button>
           </p>
