@@ -86,7 +86,9 @@ def test_invite_roles_share_link_and_api_token(
         bob.wait_for_url(f"{base_url}/?workspace={ws}")
         expect(bob.get_by_label("Workspace", exact=True)).to_have_value(str(ws))
         expect(bob.get_by_role("link", name="Otter lines", exact=True)).to_be_visible()
-        expect(bob.get_by_role("link", name="Workspace settings")).to_be_visible()
+        expect(bob.get_by_role("link", name="Settings", exact=True)).to_be_visible()
+        expect(bob.locator(".list-head .badge")).to_have_text("editor")
+        bob.screenshot(path=str(artifacts / "team-list-bob.png"))
         bob.get_by_role("link", name="Otter lines", exact=True).click()
         bob.wait_for_url(re.compile(rf"/pipelines/{pipeline['id']}/$"))
         expect(bob.get_by_test_id("save-state")).to_have_text("Saved")
@@ -172,4 +174,42 @@ def test_invite_roles_share_link_and_api_token(
     assert answer.json()["status"] == "succeeded" and answer.json()["outputs"]["line"]
     page.reload()
     expect(page.locator("tr[data-token='e2e CI']")).not_to_contain_text("never")  # last used now
+    assert console_errors == []
+
+
+def test_import_on_the_list_page_flags_unbound_credentials_and_explains_bad_files(
+        alice_page: Page, alice_api: Api, base_url: str, artifacts: Path, tmp_path: Path,
+        console_errors: ConsoleErrors) -> None:
+    page = alice_page
+    personal = next(w["id"] for w in alice_api.get("/api/workspaces").json() if w["personal"])
+    team = alice_api.post("/api/workspaces", {"name": "Import source"}).json()["id"]
+    cred = alice_api.post(f"/api/workspaces/{team}/credentials",
+                          {"provider": "openai", "name": "team key", "secret": "sk-e2e-import-0123456789"})
+    assert cred.status_code == 201, cred.text
+    g = GraphDoc()
+    g.node("q", "input", {"name": "q", "type": "text"})
+    g.node("llm", "llm.chat", {"provider": "openai", "model": "gpt-4o-mini", "credential": str(cred.json()["id"])})
+    g.node("a", "output", {"name": "a"})
+    g.edge("q", "value", "llm", "prompt")
+    g.edge("llm", "text", "a", "value")
+    made = alice_api.post("/api/pipelines", {"name": "Keyed answers", "workspace": team, "graph": g.doc()}).json()
+    exported = alice_api.get(f"/api/pipelines/{made['id']}/export")
+    assert exported.status_code == 200 and "sk-e2e-import" not in exported.text
+    good = tmp_path / "keyed.fomo.json"
+    good.write_bytes(exported.content)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"fomo_export": 1, "pipeline": ')
+
+    page.goto(f"{base_url}/?workspace={personal}")
+    expect(page.get_by_label("Workspace", exact=True)).to_have_value(str(personal))
+    page.get_by_test_id("import-file").set_input_files(str(bad))
+    # The 400's own message (which character of the file is wrong) is shown.
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"broken\.json: .*JSON.*char 31"))
+    console_errors.clear()  # the browser logs the refused upload's 400
+    page.get_by_test_id("import-file").set_input_files(str(good))
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("Imported Keyed answers")
+    expect(page.get_by_test_id("unbound")).to_contain_text("node llm")
+    expect(page.get_by_role("link", name="Keyed answers", exact=True).first).to_be_visible()
+    page.screenshot(path=str(artifacts / "team-import.png"), full_page=True)
     assert console_errors == []

@@ -104,12 +104,13 @@ export function ListPage() {
           <select className="input ws-select" aria-label="Workspace" value={wsId ?? ""} onChange={(e) => pickWorkspace(e.target.value)}>
             <option value="">All workspaces</option>
             {workspaces.map((w) => (
-              <option key={w.id} value={w.id}>{w.personal ? `${w.name} (personal)` : w.name} · {w.role}</option>
+              <option key={w.id} value={w.id}>{w.personal ? `${w.name} (personal)` : w.name}</option>
             ))}
             <option value={NEW_WORKSPACE}>New workspace…</option>
           </select>
         )}
-        {current && <a className="btn btn-small" href={`/workspaces/${current.id}/settings/`} title="Members, invitations and activity">Workspace settings</a>}
+        {current && <span className="badge" title="Your role in this workspace">{current.role}</span>}
+        {current && <a className="btn btn-small" href={`/workspaces/${current.id}/settings/`} title="Members, invitations and activity">Settings</a>}
         <input
           type="search"
           className="input search"
