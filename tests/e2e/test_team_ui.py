@@ -103,7 +103,7 @@ def test_invite_roles_share_link_and_api_token(
         expect(page.get_by_test_id("member-problem")).to_contain_text("at least one owner")
         expect(page.get_by_label("Role of alice")).to_have_value("owner")
         console_errors.clear()  # the browser logs that refusal's 400; nothing else may fail
-        expect(page.get_by_test_id("activity")).to_contain_text("bob")
+        expect(page.get_by_test_id("activity")).to_contain_text("changed bob from editor to viewer")
         page.screenshot(path=str(artifacts / "team-settings-roles.png"), full_page=True)
 
         bob.reload()

@@ -27,6 +27,8 @@ export default function WorkspaceSettingsPage({ username }: { username: string }
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  // Bumped after each change, so the activity feed shows it.
+  const [changes, setChanges] = useState(0);
 
   const reload = useCallback(async () => {
     if (wsId === null) return;
@@ -52,6 +54,7 @@ export default function WorkspaceSettingsPage({ username }: { username: string }
     } catch (e) {
       setProblem((e as Error).message);
     }
+    setChanges((n) => n + 1);
     await reload();
   }, [reload]);
 
@@ -69,13 +72,13 @@ export default function WorkspaceSettingsPage({ username }: { username: string }
         <button className="btn" onClick={() => setCreating(true)}>New workspace</button>
       </WorkspaceBar>
       {ws.personal && <p className="muted small">This is your personal workspace. Create a shared workspace to work with others.</p>}
-      <RenameSection ws={ws} canRename={owner} onRenamed={reload} />
+      <RenameSection ws={ws} canRename={owner} onRenamed={() => { setChanges((n) => n + 1); void reload(); }} />
       <h2>Members <span className="muted small">{ws.members.length}</span></h2>
       {problem && <p className="error-text" role="alert" data-testid="member-problem">{problem}</p>}
       <MembersTable ws={ws} me={username} attempt={attempt} />
       {owner && !ws.personal && <AddMember wsId={wsId} attempt={attempt} />}
       {owner && !ws.personal && <InviteLinks wsId={wsId} />}
-      <ActivityFeed wsId={wsId} />
+      <ActivityFeed key={changes} wsId={wsId} />
       {creating && <NewWorkspaceDialog onClose={() => setCreating(false)} />}
     </main>
   );
