@@ -18,7 +18,7 @@ from builder.nodes.base import NodeError
 
 from .events import Event, EventSink
 
-TOKEN_INTERVAL_S = 0.015  # coalescing window for streamed deltas: low lag, few rows
+TOKEN_INTERVAL_S = 0.008  # coalescing window for streamed deltas: low lag, few rows
 PREVIEW_STR = 500
 PREVIEW_LIST = 20
 PREVIEW_DEPTH = 6
