@@ -38,6 +38,9 @@ from runs.models import TERMINAL, Run, RunStatus
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5
+#: Statuses in which an experiment still needs its dispatcher: feeding runs, or (cancelling)
+#: scoring the runs that are stopping and then writing ``cancelled``.
+DRIVEN = (ExperimentStatus.RUNNING, ExperimentStatus.CANCELLING)
 
 
 def lease() -> timedelta:
@@ -53,7 +56,7 @@ def enqueue_driver(experiment_id: int) -> None:
 def claim(experiment_id: int, token: str) -> bool:
     now = timezone.now()
     return Experiment.objects.filter(
-        Q(driver_owner="") | Q(driver_expires_at__lt=now), pk=experiment_id, status=ExperimentStatus.RUNNING,
+        Q(driver_owner="") | Q(driver_expires_at__lt=now), pk=experiment_id, status__in=DRIVEN,
     ).update(driver_owner=token, driver_expires_at=now + lease()) == 1
 
 
@@ -204,8 +207,11 @@ class Driver:
 
     def _finished(self) -> bool:
         """True, and the experiment's terminal state written, once every cell is scored."""
+        from experiments.service import settle_cancel
+
         if Cell.objects.filter(experiment_id=self.experiment_id, scored=False).exists():
             return False
+        settle_cancel(self.experiment_id)
         statuses = set(Cell.objects.filter(experiment_id=self.experiment_id).values_list("status", flat=True))
         final = ExperimentStatus.FAILED if statuses == {RunStatus.FAILED} else ExperimentStatus.SUCCEEDED
         now = timezone.now()
@@ -217,12 +223,12 @@ class Driver:
 
 
 def sweep() -> int:
-    """Send a new dispatcher to running experiments whose dispatcher's lease expired."""
+    """Send a new dispatcher to running (or cancelling) experiments whose dispatcher's lease expired."""
     now = timezone.now()
     sent = 0
-    for exp_id, expires in list(Experiment.objects.filter(status=ExperimentStatus.RUNNING, driver_expires_at__lt=now)
+    for exp_id, expires in list(Experiment.objects.filter(status__in=DRIVEN, driver_expires_at__lt=now)
                                 .values_list("pk", "driver_expires_at")):
-        if Experiment.objects.filter(pk=exp_id, status=ExperimentStatus.RUNNING, driver_expires_at=expires).update(
+        if Experiment.objects.filter(pk=exp_id, status__in=DRIVEN, driver_expires_at=expires).update(
                 driver_owner="", driver_expires_at=now + lease()):
             enqueue_driver(exp_id)
             sent += 1

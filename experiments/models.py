@@ -38,6 +38,7 @@ class DatasetRow(models.Model):
 
 class ExperimentStatus(models.TextChoices):
     RUNNING = "running"
+    CANCELLING = "cancelling"  # cancel asked; some runs are still stopping (not terminal)
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"

@@ -230,13 +230,17 @@ def _context(workspace_id: int) -> scoring.ScoreContext:
 
 def cancel(exp: Experiment) -> Experiment:
     """Stop feeding runs; cancel the ones no worker has claimed (with their ``run.finished``
-    event), ask running ones to stop; finished runs keep their results."""
+    event), ask each running one to stop (``request_cancel``); finished runs keep their results.
+
+    The experiment is ``cancelling`` until every one of its runs has stopped and its cell is
+    scored (the dispatcher then writes ``cancelled``); at once when nothing was running."""
+    from runs.lifecycle import request_cancel
     from runs.publish_sync import publish_after_commit
 
     now = timezone.now()
     with transaction.atomic():
         Experiment.objects.filter(pk=exp.pk, status=ExperimentStatus.RUNNING).update(
-            status=ExperimentStatus.CANCELLED, finished_at=now, updated_at=now)
+            status=ExperimentStatus.CANCELLING, updated_at=now)
         run_ids = list(Cell.objects.filter(experiment=exp, scored=False, run__isnull=False)
                        .values_list("run_id", flat=True))
         queued = list(Run.objects.select_for_update().filter(pk__in=run_ids, status=RunStatus.QUEUED)
@@ -256,9 +260,25 @@ def cancel(exp: Experiment) -> Experiment:
                 status=RunStatus.CANCELLED, scored=True, updated_at=now)
             for ev in events:
                 publish_after_commit(ev.run_id, [event_message(ev.seq, "run.finished", None, None, payload, ts)])
-        Run.objects.filter(pk__in=run_ids).exclude(status__in=TERMINAL).update(cancel_requested=True)
+        # Cells whose run is gone (deleted) have nothing to wait for.
+        Cell.objects.filter(experiment=exp, scored=False, run__isnull=True).update(
+            status=RunStatus.CANCELLED, scored=True, updated_at=now)
+    # Each claimed run is asked to stop; its worker sees the request within one lease tick.
+    for run in Run.objects.filter(pk__in=run_ids).exclude(status__in=TERMINAL):
+        request_cancel(run)
+    settle_cancel(exp.pk)
     exp.refresh_from_db()
     return exp
+
+
+def settle_cancel(experiment_id: int) -> bool:
+    """Write ``cancelled`` on a ``cancelling`` experiment once every cell is scored (every run
+    has stopped). Compare-and-set; returns whether this call did it."""
+    if Cell.objects.filter(experiment_id=experiment_id, scored=False).exists():
+        return False
+    now = timezone.now()
+    return Experiment.objects.filter(pk=experiment_id, status=ExperimentStatus.CANCELLING).update(
+        status=ExperimentStatus.CANCELLED, finished_at=now, updated_at=now) == 1
 
 
 # ------------------------------------------------------------------ promote

@@ -134,16 +134,37 @@ def test_cancel_stops_queued_runs_and_keeps_finished_ones(as_user, qa_pipeline, 
     resp = as_user("bob").post(f"/api/experiments/{exp_id}/cancel")
     assert resp.status_code == 200
     body = resp.json()
-    assert body["status"] == "cancelled"
+    # Not terminal while a run is still stopping: the page keeps polling until it has stopped.
+    assert body["status"] == "cancelling" and body["finished_at"] is None
     assert body["progress"] == {"total": 6, "done": 1, "failed": 0, "cancelled": 4, "running": 1, "queued": 0}
     first = Run.objects.get(pk=cells[0].run_id)
     assert first.status == "succeeded" and first.outputs == {"answer": "Summary of: Answer: question 0"}
     assert Run.objects.get(pk=cells[1].run_id).cancel_requested is True
+    assert as_user("bob").post(f"/api/experiments/{exp_id}/cancel").json()["status"] == "cancelling"  # idempotent
     for c in cells[2:]:
         run = Run.objects.get(pk=c.run_id)
         assert run.status == "cancelled" and run.finished_at is not None
         assert list(run.events.values_list("seq", "type")) == [(1, "run.finished")]
     assert body["cells"][0]["scores"] == {"contains": 1.0, "regex": 0.0}
+
+    # The running run stops (its worker saw the request); the dispatcher scores its cell and
+    # then, every run having stopped, writes the terminal status.
+    from experiments.dispatch import Driver
+
+    Run.objects.filter(pk=cells[1].run_id).update(status="cancelled")
+    assert score_cell(cells[1].pk)
+    assert Driver(exp_id, "w:2")._finished()
+    body = as_user("vera").get(f"/api/experiments/{exp_id}").json()
+    assert body["status"] == "cancelled" and body["finished_at"] is not None
+    assert body["progress"] == {"total": 6, "done": 1, "failed": 0, "cancelled": 5, "running": 0, "queued": 0}
+
+
+def test_cancel_with_nothing_running_is_cancelled_at_once(as_user, qa_pipeline, dataset):
+    exp_id = create(as_user("alice"), qa_pipeline, dataset).json()["id"]
+    body = as_user("alice").post(f"/api/experiments/{exp_id}/cancel").json()
+    assert body["status"] == "cancelled" and body["finished_at"] is not None
+    assert body["progress"]["cancelled"] == 6
+    assert as_user("vera").post(f"/api/experiments/{exp_id}/cancel").status_code == 403
 
 
 def test_aggregates_and_the_csv_export(as_user, qa_pipeline, dataset):
@@ -221,6 +242,10 @@ def test_one_dispatcher_at_a_time_and_the_sweep_replaces_a_dead_one(as_user, qa_
     assert dispatch.sweep() == 1 and no_dispatch == [exp_id]
     assert dispatch.sweep() == 0  # sent once; the new dispatcher claims it
     assert dispatch.claim(exp_id, "w2:b") is True
+    # A cancelling experiment still needs a dispatcher (to score the stopping runs, then settle).
+    Experiment.objects.filter(pk=exp_id).update(status="cancelling", driver_owner="",
+                                                driver_expires_at=timezone.now() - timedelta(seconds=1))
+    assert dispatch.sweep() == 1 and dispatch.claim(exp_id, "w2:c") is True
     Experiment.objects.filter(pk=exp_id).update(status="cancelled", driver_expires_at=timezone.now())
     assert dispatch.claim(exp_id, "w3:c") is False  # an experiment that is over is not driven again
     assert dispatch.sweep() == 0

@@ -71,7 +71,8 @@ export interface ExperimentBody {
   output?: string;
 }
 
-export type ExperimentStatus = "running" | "succeeded" | "failed" | "cancelled";
+/** `cancelling`: cancel asked, some runs still stopping; not terminal (the server writes `cancelled` once every run stopped). */
+export type ExperimentStatus = "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
 
 export interface Variant {
   id: number | string;

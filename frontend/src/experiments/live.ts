@@ -1,7 +1,7 @@
 /** Live state of one experiment: poll its detail every ~700 ms with `cells_after` until it is terminal. */
 import { useEffect, useState } from "react";
 import { xapi, type Cell, type ExperimentDetail } from "./api";
-import { isTerminal, mergeCells, nextCursor, pollState } from "./results";
+import { mergeCells, nextCursor, pollState } from "./results";
 
 export const POLL_MS = 700;
 
@@ -24,7 +24,6 @@ export function useLiveExperiment(id: string): LiveExperiment {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let cursor: string | null = null;
     let failures = 0;
-    let settleUntil = 0;
     const tick = async () => {
       try {
         const d = await xapi.getExperiment(id, cursor ?? undefined);
@@ -35,16 +34,8 @@ export function useLiveExperiment(id: string): LiveExperiment {
         setDetail(d);
         setError(null);
         failures = 0;
-        // A cancelled experiment is terminal while its running runs are still stopping: keep
-        // reading (more slowly, for at most two minutes) until their cells settle too.
-        if (pollState(d) === "settling") {
-          settleUntil ||= Date.now() + 120_000;
-          if (Date.now() < settleUntil) {
-            timer = setTimeout(() => void tick(), POLL_MS * 3);
-            return;
-          }
-        }
-        if (isTerminal(d.status)) {
+        // `cancelling` is not terminal: polling goes on until every stopping run has settled.
+        if (pollState(d) === "done") {
           // One last full read, so a cell updated in the same instant as the cursor is not missed.
           if (cursor) {
             const full = await xapi.getExperiment(id);
@@ -77,7 +68,7 @@ export function useLiveExperiment(id: string): LiveExperiment {
     replace(d) {
       setCells((m) => mergeCells(m, d.cells ?? []));
       setDetail(d);
-      if (!isTerminal(d.status)) setEpoch((n) => n + 1);
+      if (pollState(d) === "live") setEpoch((n) => n + 1);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Aggregate, Cell, Variant } from "./api";
-import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, mergeCells, nextCursor, pollState, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
+import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, isTerminal, mergeCells, nextCursor, pollState, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
 
 const cell = (row: number, variant: number, p: Partial<Cell> = {}): Cell => ({
   row, variant, run: row * 10 + variant, status: "succeeded", output: "x", scores: {}, duration_ms: 10, tokens: 5, cost: 0, error: null, ...p,
@@ -43,11 +43,16 @@ describe("merging polled cells", () => {
 });
 
 describe("pollState", () => {
-  it("keeps reading a cancelled experiment until its running runs have stopped", () => {
-    expect(pollState({ status: "running", progress: { running: 0, queued: 0 } })).toBe("live");
-    expect(pollState({ status: "cancelled", progress: { running: 1, queued: 0 } })).toBe("settling");
-    expect(pollState({ status: "cancelled", progress: { running: 0, queued: 0 } })).toBe("done");
-    expect(pollState({ status: "succeeded", progress: { running: 0, queued: 0 } })).toBe("done");
+  it("keeps reading a cancelling experiment until the server reports it cancelled", () => {
+    expect(pollState({ status: "running" })).toBe("live");
+    expect(pollState({ status: "cancelling" })).toBe("live");
+    expect(pollState({ status: "cancelled" })).toBe("done");
+    expect(pollState({ status: "succeeded" })).toBe("done");
+    expect(pollState({ status: "failed" })).toBe("done");
+  });
+  it("treats cancelling as not terminal", () => {
+    expect(isTerminal("cancelling")).toBe(false);
+    expect(isTerminal("cancelled")).toBe(true);
   });
 });
 

@@ -11,12 +11,12 @@ export function isTerminal(status: ExperimentStatus | string): boolean {
 }
 
 /**
- * Whether to keep polling: `live` while running; `settling` once terminal but with runs still
- * stopping (a cancel asks running runs to stop); `done` when nothing can change any more.
+ * Whether to keep polling: `live` while running or cancelling (a cancel's running runs are still
+ * stopping; the server reports `cancelled` only once every run has stopped); `done` once the
+ * status is terminal, when nothing can change any more.
  */
-export function pollState(d: { status: ExperimentStatus | string; progress: { running: number; queued: number } }): "live" | "settling" | "done" {
-  if (!isTerminal(d.status)) return "live";
-  return d.progress.running + d.progress.queued > 0 ? "settling" : "done";
+export function pollState(d: { status: ExperimentStatus | string }): "live" | "done" {
+  return isTerminal(d.status) ? "done" : "live";
 }
 
 /** Cells keyed by (row, variant); later copies of a cell replace earlier ones. */

@@ -122,7 +122,11 @@ function ExperimentView({ detail, cells, rows, graph, pollError, onReplace }: {
         </div>
         <span className="toolbar-sep" />
         <span className={`status status-${detail.status}`} data-testid="experiment-status">{detail.status}</span>
-        {running && <button className="btn btn-danger" onClick={() => void cancel()} disabled={cancelling} data-testid="cancel-experiment">Cancel</button>}
+        {running && (
+          <button className="btn btn-danger" onClick={() => void cancel()} disabled={cancelling || detail.status === "cancelling"} data-testid="cancel-experiment">
+            {detail.status === "cancelling" ? "Cancelling…" : "Cancel"}
+          </button>
+        )}
         <a className="btn" href={xapi.resultsCsvUrl(detail.id)} download data-testid="export-csv">Export CSV</a>
         <button className="btn btn-primary" onClick={() => setPromoting(true)} data-testid="promote">Promote a variant…</button>
       </header>
