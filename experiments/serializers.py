@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import statistics
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.db.models import Count
@@ -42,10 +44,18 @@ def experiment_summary(e: Experiment, progress: dict[str, int] | None = None) ->
 
 
 def progress_of(e: Experiment) -> dict[str, int]:
+    return progress_and_scored(e)[0]
+
+
+def progress_and_scored(e: Experiment) -> tuple[dict[str, int], int]:
+    """Cell counts by state, in SQL (one GROUP BY; a second small count only while cells run),
+    and how many cells are scored (the aggregates' cache key)."""
     counts = {"total": 0, "done": 0, "failed": 0, "cancelled": 0, "running": 0, "queued": 0}
+    scored_n = 0
     for row in e.cells.values("status", "scored").annotate(n=Count("pk")).order_by():
         status, scored, n = row["status"], row["scored"], row["n"]
         counts["total"] += n
+        scored_n += n if scored else 0
         if status == RunStatus.SUCCEEDED and scored:
             counts["done"] += n
         elif status in (RunStatus.FAILED, RunStatus.CANCELLED) and scored:
@@ -54,7 +64,11 @@ def progress_of(e: Experiment) -> dict[str, int]:
             counts["queued"] += n
         else:
             counts["running"] += n
-    return counts
+    if counts["running"]:  # a cell handed to the dispatcher whose run is not claimed yet still waits
+        held = Cell.objects.filter(experiment=e, scored=False, status="running", run__status=RunStatus.QUEUED).count()
+        counts["running"] -= held
+        counts["queued"] += held
+    return counts, scored_n
 
 
 _CELL_FIELDS = ("pk", "variant_id", "row_id", "row_position", "expected", "run_id", "status", "scored", "output",
@@ -97,10 +111,11 @@ def _sum_known(values: list[float | None]) -> float | None:
     return round(sum(known), 8) if known else None
 
 
-def aggregates(e: Experiment, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def aggregates(e: Experiment, cells: list[dict[str, Any]], variants: list[Any] | None = None,
+               ) -> list[dict[str, Any]]:
     keys = scorer_keys(e.scorers)
     out = []
-    for v in e.variants.all():
+    for v in variants if variants is not None else e.variants.all():
         mine = [c for c in cells if c["variant_id"] == v.pk and c["scored"]]
         finished = [c for c in mine if c["status"] in (RunStatus.SUCCEEDED, RunStatus.FAILED)]
         ok = [c for c in mine if c["status"] == RunStatus.SUCCEEDED]
@@ -126,25 +141,45 @@ def aggregates(e: Experiment, cells: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+_AGG_FIELDS = ("variant_id", "status", "scored", "scores", "judge_prompt_tokens", "judge_completion_tokens",
+               "judge_cost", "run__duration_ms", "run__prompt_tokens", "run__completion_tokens", "run__cost")
+_AGG_CACHE_SIZE = 256
+_agg_cache: OrderedDict[tuple[int, Any, int], list[dict[str, Any]]] = OrderedDict()
+_agg_lock = threading.Lock()
+
+
+def cached_aggregates(e: Experiment, scored: int, variants: list[Any]) -> list[dict[str, Any]]:
+    """The aggregates, computed from the scored cells only and cached by how many cells are
+    scored: a scored cell never changes again (scoring is a compare-and-set on ``scored``, and
+    nothing else writes a scored cell), so the same count means the same aggregates."""
+    key = (e.pk, e.created_at, scored)
+    with _agg_lock:
+        hit = _agg_cache.get(key)
+        if hit is not None:
+            _agg_cache.move_to_end(key)
+            return hit
+    cells = list(Cell.objects.filter(experiment=e, scored=True).values(*_AGG_FIELDS))
+    result = aggregates(e, cells, variants)
+    with _agg_lock:  # stored under the count actually read (a cell may have been scored since)
+        _agg_cache[(e.pk, e.created_at, len(cells))] = result
+        while len(_agg_cache) > _AGG_CACHE_SIZE:
+            _agg_cache.popitem(last=False)
+    return result
+
+
 def experiment_detail(e: Experiment, after: Any = None) -> dict[str, Any]:
-    cells = cell_rows(e)
-    progress = {"total": len(cells), "done": 0, "failed": 0, "cancelled": 0, "running": 0, "queued": 0}
-    for c in cells:
-        status = cell_json(c)["status"]
-        if c["scored"] and status == RunStatus.SUCCEEDED:
-            progress["done"] += 1
-        elif c["scored"] and status in (RunStatus.FAILED, RunStatus.CANCELLED):
-            progress[status] += 1
-        elif status == "queued":
-            progress["queued"] += 1
-        else:
-            progress["running"] += 1
-    shown = cells if after is None else [c for c in cells if c["updated_at"] > after]
+    """The detail; with ``after`` only the cells updated since then (one indexed range read on
+    ``(experiment, updated_at)``). Progress is counted in SQL; aggregates are cached until a
+    cell is scored."""
+    progress, scored = progress_and_scored(e)
+    variants = list(e.variants.all())
+    shown = cell_rows(e, after)
     return {**experiment_summary(e, progress),
             "variants": [{"id": v.pk, "name": v.name, "overrides": v.overrides, "position": v.position}
-                         for v in e.variants.all()],
+                         for v in variants],
             "scorers": e.scorers, "scorer_keys": scorer_keys(e.scorers),
-            "aggregates": aggregates(e, cells), "cells": [cell_json(c) for c in shown]}
+            "aggregates": cached_aggregates(e, scored, variants),
+            "cells": [cell_json(c) for c in shown]}
 
 
 # ------------------------------------------------------------------ request bodies

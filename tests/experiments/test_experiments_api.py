@@ -249,3 +249,31 @@ def test_one_dispatcher_at_a_time_and_the_sweep_replaces_a_dead_one(as_user, qa_
     Experiment.objects.filter(pk=exp_id).update(status="cancelled", driver_expires_at=timezone.now())
     assert dispatch.claim(exp_id, "w3:c") is False  # an experiment that is over is not driven again
     assert dispatch.sweep() == 0
+
+
+def test_a_poll_returns_only_changed_cells_and_fresh_aggregates(as_user, qa_pipeline, dataset,
+                                                                django_assert_max_num_queries):
+    from experiments.service import score_cell
+
+    exp_id = create(as_user("alice"), qa_pipeline, dataset).json()["id"]
+    cells = list(Cell.objects.filter(experiment_id=exp_id).select_related("run").order_by("pk"))
+    finish(cells[0].run, "Summary of: Answer: question 0", 0.001, 100)
+    score_cell(cells[0].pk)
+    client = as_user("vera")
+    first = client.get(f"/api/experiments/{exp_id}").json()
+    assert len(first["cells"]) == 6 and first["aggregates"][0]["runs_succeeded"] == 1
+    cursor = max(c["updated_at"] for c in first["cells"])
+
+    # Nothing changed: no cells, the cached aggregates, and a fixed number of queries.
+    with django_assert_max_num_queries(12):
+        idle = client.get(f"/api/experiments/{exp_id}", {"cells_after": cursor}).json()
+    assert idle["cells"] == [] and idle["aggregates"] == first["aggregates"]
+
+    # One more cell scored: only it comes back, and the aggregates (cached until then) follow.
+    finish(cells[2].run, "Summary of: Answer: question 1", 0.003, 300)
+    score_cell(cells[2].pk)
+    later = client.get(f"/api/experiments/{exp_id}", {"cells_after": cursor}).json()
+    assert [c["id"] for c in later["cells"]] == [cells[2].pk]
+    small = later["aggregates"][0]
+    assert small["runs_succeeded"] == 2 and small["p50_ms"] == 200.0 and small["total_cost"] == pytest.approx(0.004)
+    assert later["progress"] == {"total": 6, "done": 2, "failed": 0, "cancelled": 0, "running": 0, "queued": 4}
