@@ -67,10 +67,10 @@ def create_experiment(pipeline: Pipeline, user: Any, data: dict[str, Any]) -> Ex
                                                                                 "message": "empty"}]})
     if len(rows) * len(checked) > MAX_RUNS:
         raise InvalidExperiment(f"{len(rows)} rows × {len(checked)} variants is more than {MAX_RUNS:,} runs")
-    row_errors = variants.check_rows(checked, [(pos, inputs) for _, pos, inputs, _ in rows])
+    typed, row_errors = variants.typed_rows(checked, [(pos, inputs) for _, pos, inputs, _ in rows])
     if row_errors:
         e = row_errors[0]
-        raise InvalidExperiment(f"variant {e['variant']!r}, row {e['row']}, input {e['field']!r}: {e['message']}",
+        raise InvalidExperiment(f"variant {e['variant']!r}, row {e['row']}, column {e['field']!r}: {e['message']}",
                                 details={"errors": row_errors})
     outputs = variants.output_names(checked[0][3])
     output = data.get("output") or (outputs[0] if outputs else "")
@@ -79,14 +79,14 @@ def create_experiment(pipeline: Pipeline, user: Any, data: dict[str, Any]) -> Ex
             raise InvalidExperiment(f"variant {name!r} has no output named {output!r}", details={"errors": [
                 {"variant": name, "field": "output", "message": f"outputs: {', '.join(outputs) or 'none'}"}]})
     concurrency = int(data.get("concurrency") or 10)
-    return _write(pipeline, user, data["name"], dataset, version, base, scorers, checked, rows, output,
+    return _write(pipeline, user, data["name"], dataset, version, base, scorers, checked, rows, typed, output,
                   max(1, min(MAX_CONCURRENCY, concurrency)))
 
 
 @transaction.atomic
 def _write(pipeline: Pipeline, user: Any, name: str, dataset: Dataset, version: PipelineVersion | None,
            base: dict[str, Any], scorers: list[dict[str, Any]], checked: list[Any], rows: list[Any],
-           output: str, concurrency: int) -> Experiment:
+           typed: list[list[dict[str, Any]]], output: str, concurrency: int) -> Experiment:
     from experiments import dispatch
 
     now = timezone.now()
@@ -96,14 +96,16 @@ def _write(pipeline: Pipeline, user: Any, name: str, dataset: Dataset, version: 
         updated_at=now, driver_owner="", driver_expires_at=now + dispatch.lease())
     made = Variant.objects.bulk_create([Variant(experiment=exp, name=v[0], overrides=v[1], position=i)
                                         for i, v in enumerate(checked)])
-    # Row-major: every variant advances through the dataset together.
-    pairs = [(variant, graph, row) for row in rows for variant, (_, _, graph, _) in zip(made, checked, strict=True)]
+    # Row-major: every variant advances through the dataset together. Each run gets the row's
+    # inputs typed for its variant (CSV text read as numbers, booleans, JSON where declared).
+    pairs = [(variant, graph, row, typed[v][r]) for r, row in enumerate(rows)
+             for v, (variant, (_, _, graph, _)) in enumerate(zip(made, checked, strict=True))]
     runs = Run.objects.bulk_create([
-        Run(pipeline=pipeline, version=version, graph=graph, inputs=row[2], started_by=user, created_at=now,
-            enqueued_at=None) for _, graph, row in pairs], batch_size=500)
+        Run(pipeline=pipeline, version=version, graph=graph, inputs=inputs, started_by=user, created_at=now,
+            enqueued_at=None) for _, graph, _, inputs in pairs], batch_size=500)
     Cell.objects.bulk_create([
         Cell(experiment=exp, variant=variant, row_id=row[0], row_position=row[1], expected=row[3], run=run,
-             updated_at=now) for (variant, _, row), run in zip(pairs, runs, strict=True)], batch_size=500)
+             updated_at=now) for (variant, _, row, _), run in zip(pairs, runs, strict=True)], batch_size=500)
     transaction.on_commit(lambda: dispatch.enqueue_driver(exp.pk))
     return exp
 

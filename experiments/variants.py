@@ -5,10 +5,12 @@ Plain Python over graph documents; no Django."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from builder.graph import validate, validate_inputs
 from builder.graph_types import Plan
+from builder.nodes import port_values
 
 MAX_VARIANTS = 10
 MIN_VARIANTS = 2
@@ -104,18 +106,83 @@ def check_variants(raw: Any, graph: dict[str, Any]) -> list[tuple[str, list[dict
     return checked
 
 
+class _NotTyped(ValueError):
+    pass
+
+
+def coerce_value(port_type: str, value: Any) -> Any:
+    """A dataset value as the input's declared type. CSV cells (and table edits) are text: for
+    an input that is not ``text``/``any``, a string is read as JSON (``42``, ``true``,
+    ``{"a": 1}``, ``[1, 2]``) and must then fit the type; for ``json`` a string that is not JSON
+    stays the string. Values that already fit (JSONL, pasted JSON) are left as they are.
+    Raises :class:`_NotTyped` with the reason."""
+    if not isinstance(value, str) or port_type in ("text", "any"):
+        return value
+    if port_type == "json":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if port_values.fits(port_type, value):
+        return value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise _NotTyped(f"{value[:40]!r} is not JSON; the input needs {port_values.describe(port_type)} "
+                        f"(type {port_type})") from None
+    if not port_values.fits(port_type, parsed):
+        raise _NotTyped(f"the input needs {port_values.describe(port_type)} (type {port_type})")
+    return parsed
+
+
+def typed_inputs(plan: Plan, inputs: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``inputs`` with each value coerced to its input's declared type (see :func:`coerce_value`);
+    an empty text cell of a non-text input counts as not given. Errors name the field."""
+    if not isinstance(inputs, dict):
+        return inputs, []
+    declared = {name: port_type for name, port_type, _ in plan.run_inputs()}
+    out: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, value in inputs.items():
+        port_type = declared.get(name)
+        if port_type is None or port_type in ("text", "any"):
+            out[name] = value
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue  # a blank cell: the input is not given (its default, or "required" below)
+        try:
+            out[name] = coerce_value(port_type, value)
+        except _NotTyped as exc:
+            errors.append({"field": name, "message": str(exc)})
+            out[name] = value
+    return out, errors
+
+
+def typed_rows(variants: list[tuple[str, list[dict[str, Any]], dict[str, Any], Plan]],
+               rows: list[tuple[int, dict[str, Any]]], limit: int = 50,
+               ) -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Every row's inputs typed for, then checked against, every variant's inputs: the typed
+    inputs per variant (in row order), and errors naming variant, row (position) and field."""
+    errors: list[dict[str, Any]] = []
+    typed: list[list[dict[str, Any]]] = []
+    for name, _, _, plan in variants:
+        mine: list[dict[str, Any]] = []
+        for position, inputs in rows:
+            value, problems = typed_inputs(plan, inputs)
+            mine.append(value)
+            found = problems or [{"field": e.as_dict().get("field"), "message": e.as_dict()["message"]}
+                                 for e in validate_inputs(plan, value)]
+            for p in found:
+                if len(errors) < limit:
+                    errors.append({"variant": name, "row": position, **p})
+        typed.append(mine)
+    return typed, errors
+
+
 def check_rows(variants: list[tuple[str, list[dict[str, Any]], dict[str, Any], Plan]],
                rows: list[tuple[int, dict[str, Any]]], limit: int = 50) -> list[dict[str, Any]]:
     """Every row's inputs against every variant's inputs; errors name variant, row and field."""
-    errors: list[dict[str, Any]] = []
-    for name, _, _, plan in variants:
-        for position, inputs in rows:
-            for e in validate_inputs(plan, inputs):
-                d = e.as_dict()
-                errors.append({"variant": name, "row": position, "field": d.get("field"), "message": d["message"]})
-                if len(errors) >= limit:
-                    return errors
-    return errors
+    return typed_rows(variants, rows, limit)[1]
 
 
 def output_names(plan: Plan) -> list[str]:
