@@ -31,6 +31,12 @@ describe("merging polled cells", () => {
     expect(b.get(cellKey(1, 1))?.output).toBe("done");
     expect(a.get(cellKey(1, 1))?.status).toBe("running");
   });
+  it("moves a cell whose row was deleted since from its row id to its position", () => {
+    const a = mergeCells(new Map(), [cell(7, 1, { row_position: 0 }), cell(8, 1, { row_position: 1 })]);
+    const b = mergeCells(a, [cell(7, 1, { row: null, row_position: 0, output: "kept" })]);
+    expect([...b.keys()].sort()).toEqual(["8:1", "pos0:1"]);
+    expect(b.get("pos0:1")?.output).toBe("kept");
+  });
   it("keys a cell of a deleted row by its position", () => {
     const m = mergeCells(new Map(), [cell(1, 1, { row: null, row_position: 4 }), cell(1, 2, { row: null, row_position: 5 })]);
     expect([...m.keys()]).toEqual(["pos4:1", "pos5:2"]);

@@ -19,10 +19,22 @@ export function pollState(d: { status: ExperimentStatus | string }): "live" | "d
   return isTerminal(d.status) ? "done" : "live";
 }
 
-/** Cells keyed by (row, variant); later copies of a cell replace earlier ones. */
+/**
+ * Cells keyed by (row, variant); later copies of a cell replace earlier ones. A cell whose row
+ * was deleted since it was first seen (`row` now null) replaces its copy keyed by the old row id.
+ */
 export function mergeCells(into: Map<string, Cell>, cells: Cell[]): Map<string, Cell> {
   const next = new Map(into);
-  for (const c of cells) next.set(cellKey(cellRow(c), c.variant), c);
+  let byPosition: Map<string, string> | null = null;
+  for (const c of cells) {
+    const key = cellKey(cellRow(c), c.variant);
+    if (c.row === null && c.row_position !== undefined && !next.has(key)) {
+      byPosition ??= new Map([...next].filter(([, old]) => old.row !== null).map(([k, old]) => [`${old.row_position}:${old.variant}`, k]));
+      const stale = byPosition.get(`${c.row_position}:${c.variant}`);
+      if (stale !== undefined) next.delete(stale);
+    }
+    next.set(key, c);
+  }
   return next;
 }
 
