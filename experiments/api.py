@@ -63,7 +63,7 @@ class DatasetImport(APIView):
     def post(self, request: Request, workspace_id: int) -> Response:
         require(request.user, workspace_id, Action.EDIT)
         upload = request.FILES.get("file")
-        unknown = sorted(set(request.data) - {"file", "name", "description", "expected_column"})
+        unknown = sorted(set(request.data) - {"file", "name", "description", "expected_column", "pipeline"})
         if unknown:
             raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
         if upload is None:
@@ -76,10 +76,29 @@ class DatasetImport(APIView):
         data = upload.read(datasets.MAX_FILE_BYTES + 1)
         name = str(request.data.get("name") or upload.name or "dataset")[:200]
         expected_column = str(request.data.get("expected_column") or "").strip() or None
-        rows = datasets.parse_file(upload.name or "", data, expected_column)
+        rows = datasets.parse_file(upload.name or "", data, expected_column,
+                                   _import_plan(workspace_id, request.data.get("pipeline")))
         dataset = datasets.create_dataset(workspace_id, request.user, name,
                                           str(request.data.get("description") or "")[:10_000], rows)
         return Response(s.dataset_detail(dataset), status=201)
+
+
+def _import_plan(workspace_id: int, raw: Any) -> Any:
+    """The plan of the pipeline an import is typed for (its draft), if one is named."""
+    if raw in (None, ""):
+        return None
+    from builder.graph import validate
+    from builder.models import Pipeline
+
+    pipeline = Pipeline.objects.filter(pk=int(raw) if str(raw).isdigit() else 0, workspace_id=workspace_id).first()
+    if pipeline is None:
+        raise datasets.InvalidDataset("the pipeline to type the columns for is not in this workspace",
+                                      details={"errors": [{"line": 0, "field": "pipeline", "message": "not found"}]})
+    plan, errors = validate(pipeline.draft)
+    if plan is None:
+        raise datasets.InvalidDataset("the pipeline has errors, so its input types are unknown", details={"errors": [
+            {"line": 0, "field": "pipeline", "message": errors[0].message if errors else "invalid graph"}]})
+    return plan
 
 
 class DatasetFromRuns(APIView):

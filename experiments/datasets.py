@@ -97,8 +97,10 @@ def columns_of(rows: list[ParsedRow]) -> list[str]:
 # ------------------------------------------------------------------ files
 
 
-def parse_file(filename: str, data: bytes, expected_column: str | None) -> list[ParsedRow]:
-    """Rows of a .csv or .jsonl upload; raises :class:`InvalidDataset` listing every bad line."""
+def parse_file(filename: str, data: bytes, expected_column: str | None, plan: Any = None) -> list[ParsedRow]:
+    """Rows of a .csv or .jsonl upload; raises :class:`InvalidDataset` listing every bad line.
+    With a pipeline's ``plan``, each value of a column named like one of its inputs is read as
+    that input's declared type (CSV text → numbers, booleans, JSON); errors name line and column."""
     if len(data) > MAX_FILE_BYTES:
         raise InvalidDataset(f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
                              details={"errors": [{"line": 0, "message": "file too large"}]})
@@ -117,9 +119,24 @@ def parse_file(filename: str, data: bytes, expected_column: str | None) -> list[
             {"line": 0, "field": "file", "message": "unsupported file type"}]})
     if not errors:
         errors = _renumber(check_rows(rows), lines)
+    if not errors and plan is not None:
+        errors = _typed(rows, lines, plan)
     if errors:
         raise _fail("the file cannot be imported", errors)
     return rows
+
+
+def _typed(rows: list[ParsedRow], lines: list[int], plan: Any) -> list[dict[str, Any]]:
+    from experiments.variants import typed_inputs
+
+    errors: list[dict[str, Any]] = []
+    for row, line in zip(rows, lines, strict=True):
+        typed, problems = typed_inputs(plan, row.inputs)
+        if problems:
+            errors += [{"line": line, **p} for p in problems]
+        else:
+            row.inputs = typed  # a blank cell of a typed input is left out: not given
+    return errors
 
 
 def _renumber(errors: list[dict[str, Any]], lines: list[int]) -> list[dict[str, Any]]:

@@ -77,3 +77,32 @@ def test_a_csv_dataset_runs_on_a_pipeline_with_typed_inputs(as_user, users, work
     assert {(e["variant"], e["row"], e["field"]) for e in err["details"]["errors"]} == {("a", 1, "meta"),
                                                                                       ("b", 1, "meta")}
     assert Experiment.objects.count() == 1 and Run.objects.count() == 4
+
+
+def test_an_import_linked_to_a_pipeline_stores_typed_values_and_names_bad_lines(as_user, users, workspace):
+    pipeline = Pipeline.objects.create(workspace=workspace, name="typed", draft=typed_graph(),
+                                       created_by=users["alice"], updated_by=users["alice"])
+    client = as_user("bob")
+
+    def upload(text: str, **fields):
+        return client.post(f"/api/workspaces/{workspace.pk}/datasets/import",
+                           {"file": SimpleUploadedFile("t.csv", text.encode()), **fields}, format="multipart")
+
+    resp = upload('question,n,meta,tags\nhi,4.5,,"[""a""]"\n', pipeline=str(pipeline.pk))
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["rows"][0]["inputs"] == {"question": "hi", "n": 4.5, "tags": ["a"]}
+
+    resp = upload('question,n,meta,tags\nhi,1,{},[]\nho,2,{},"not, a list"\n', pipeline=str(pipeline.pk))
+    assert resp.status_code == 400
+    err = resp.json()["error"]
+    assert [(e["line"], e["field"]) for e in err["details"]["errors"]] == [(3, "tags")]
+    assert "line 3, column 'tags'" in err["message"]
+    from builder.models import Workspace
+
+    foreign = Pipeline.objects.create(workspace=Workspace.personal_of(users["charlie"]), name="theirs",
+                                      draft=typed_graph())
+    resp = upload("question\nhi\n", pipeline=str(foreign.pk))
+    assert resp.status_code == 400 and resp.json()["error"]["details"]["errors"][0]["field"] == "pipeline"
+    from experiments.models import Dataset
+
+    assert Dataset.objects.count() == 1
