@@ -90,7 +90,7 @@ async def _execute(run: Run, token: str, workspace_id: int) -> None:
     from runs import worker
 
     try:
-        await worker._execute(run, token, {}, 1, workspace_id)  # noqa: SLF001 - a freshly claimed run
+        await worker.execute_claimed(run, token, workspace_id)
     except Exception:  # its lease expires and the sweeper resumes it; the dispatcher's poll scores it
         log.exception("experiment run %s failed in the dispatcher", run.pk)
 
@@ -117,7 +117,7 @@ class Driver:
         renew_every = max(0.5, lease().total_seconds() / 3)
         last_renew = last_poll = 0.0
         while True:
-            if worker._stopping.is_set():  # noqa: SLF001 - this worker is shutting down: let another dispatch
+            if worker.is_stopping():  # this worker is shutting down: let another dispatch
                 self._release()
                 return
             now = time.monotonic()

@@ -106,6 +106,18 @@ async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord
         await _execute_bound(run, token, known, next_seq, workspace_id)
 
 
+async def execute_claimed(run: Run, token: str, workspace_id: int) -> None:
+    """Execute a run this process has just claimed under ``token`` by another path than
+    :func:`claim` (the experiments' batch claim): first attempt, nothing recorded yet. Runs on
+    the caller's loop (the worker's shared loop), with the lease, events and hand-back of any run."""
+    await _execute(run, token, {}, 1, workspace_id)
+
+
+def is_stopping() -> bool:
+    """Whether this worker has been asked to stop (it takes no new work then)."""
+    return _stopping.is_set()
+
+
 class _LoggedSink:
     """The engine's view of the sink: on ``node.started`` (emitted inside the node's own task)
     it binds the node id for that task's log lines; node failures are logged."""
