@@ -273,9 +273,18 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const onNodeDoubleClick = useCallback((_: unknown, n: FomoFlowNode) => onNodeOpen?.(n.id), [onNodeOpen]);
   const onPaneClick = useCallback(() => useSelection.getState().clear(), []);
   // While the viewport moves, promote it to its own compositor layer so a pan only moves
-  // pixels already drawn; dropped afterwards so zoomed text is re-rasterised sharp.
-  const onMoveStart = useCallback(() => wrap.current?.classList.add("is-moving"), []);
-  const onMoveEnd = useCallback(() => wrap.current?.classList.remove("is-moving"), []);
+  // pixels already drawn; dropped afterwards so zoomed text is re-rasterised sharp. A drag pan
+  // (not a wheel zoom, whose later events must still reach the pane) also raises the shield: a
+  // transparent cover the browser hit-tests first, instead of walking every node and edge
+  // under the pointer on each mouse move (~5 ms a move at 500 nodes). d3-zoom follows the
+  // drag on window, so the shield does not interrupt it.
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    const el = wrap.current;
+    if (!el) return;
+    el.classList.add("is-moving");
+    if (event && (event.type === "mousedown" || event.type === "pointerdown")) el.classList.add("is-panning");
+  }, []);
+  const onMoveEnd = useCallback(() => wrap.current?.classList.remove("is-moving", "is-panning"), []);
 
   return (
     <div ref={wrap} className={`canvas${far ? " lod-far" : ""}${big ? " is-big" : ""}`} onDragOver={(e) => {
@@ -305,7 +314,10 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         selectionKeyCode="Shift"
         minZoom={MIN_ZOOM}
         maxZoom={2}
-        onlyRenderVisibleElements={big}
+        // Not culled: panning a culled canvas mounted and unmounted the nodes crossing the pane's
+        // edge on every step (React work and repaints each frame, 50-145 ms spikes), and a fitted
+        // big pipeline shows every node anyway.
+        onlyRenderVisibleElements={false}
         defaultViewport={initialView}
         fitView={fitOnOpen}
         fitViewOptions={FIT_OPTIONS}
@@ -321,6 +333,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
           )}
         </Controls>
       </ReactFlow>}
+      <div className="canvas-shield" aria-hidden="true" />
     </div>
   );
 }
