@@ -105,3 +105,19 @@ def test_a_worker_refuses_to_start_with_a_changed_key(tmp_path, monkeypatch):
     assert proc.returncode != 0
     assert "fomo worker refuses to start" in text and "fomo.E005" in text, text[-2000:]
     assert "ready" not in text.split("refuses to start")[0][-500:]
+
+
+def test_the_web_process_refuses_to_start_with_a_changed_key(tmp_path):
+    (tmp_path / checks.KEY_CHECK_FILE).write_bytes(Fernet(KEY_A.encode()).encrypt(checks.KEY_CHECK_PLAINTEXT))
+    env = {**os.environ, "FOMO_DATA_DIR": str(tmp_path), "FOMO_ENCRYPTION_KEYS": KEY_B,
+           "DJANGO_SETTINGS_MODULE": "fomo.settings"}
+    log = tmp_path / "web.log"
+    proc = launcher.start_daphne(env, launcher.free_port(), log=log)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        launcher.stop(proc)
+        pytest.fail(f"daphne started with a changed key:\n{log.read_text()[-2000:]}")
+    text = log.read_text()
+    assert proc.returncode != 0
+    assert "fomo web refuses to start" in text and "fomo.E005" in text, text[-2000:]
