@@ -277,14 +277,22 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   // (not a wheel zoom, whose later events must still reach the pane) also raises the shield: a
   // transparent cover the browser hit-tests first, instead of walking every node and edge
   // under the pointer on each mouse move (~5 ms a move at 500 nodes). d3-zoom follows the
-  // drag on window, so the shield does not interrupt it.
+  // drag on window, so the shield does not interrupt it. Raised at the first step, not on the
+  // press: a click on the pane (mouse down and up in place) must still land on the pane.
+  const dragPan = useRef<"no" | "pressed" | "raised">("no");
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    const el = wrap.current;
-    if (!el) return;
-    el.classList.add("is-moving");
-    if (event && (event.type === "mousedown" || event.type === "pointerdown")) el.classList.add("is-panning");
+    wrap.current?.classList.add("is-moving");
+    dragPan.current = event && (event.type === "mousedown" || event.type === "pointerdown") ? "pressed" : "no";
   }, []);
-  const onMoveEnd = useCallback(() => wrap.current?.classList.remove("is-moving", "is-panning"), []);
+  const onMove = useCallback(() => {
+    if (dragPan.current !== "pressed") return;
+    dragPan.current = "raised";
+    wrap.current?.classList.add("is-panning");
+  }, []);
+  const onMoveEnd = useCallback(() => {
+    dragPan.current = "no";
+    wrap.current?.classList.remove("is-moving", "is-panning");
+  }, []);
 
   return (
     <div ref={wrap} className={`canvas${far ? " lod-far" : ""}${big ? " is-big" : ""}`} onDragOver={(e) => {
@@ -306,6 +314,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={onPaneClick}
         onMoveStart={onMoveStart}
+        onMove={onMove}
         onMoveEnd={onMoveEnd}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
