@@ -214,7 +214,8 @@ def resolve_credential(workspace_id: int, credential_id: str, provider: str,
     """(api key, base url) for a node's credential reference, checked against the run's workspace.
 
     The node's base URL is never used with a stored key: the key goes to the credential's own
-    base URL, or to the provider's official host. Raises :class:`ProviderError` (kind ``auth``) when the credential is not in
+    base URL, or to the provider's official host. Raises :class:`ProviderError` (kind ``auth``) when the
+    credential is not in
     this workspace, is for another provider, or cannot be decrypted. Safe to call from the
     worker's event loop thread: the query runs on a thread of its own.
     """

@@ -16,7 +16,7 @@ from builder.models import Membership, Pipeline, Role, Workspace
 from fomo.errors import Forbidden
 
 
-class Action(str, Enum):
+class Action(str, Enum):  # noqa: UP042 - members compare and serialise as their str value
     READ = "read"
     EDIT = "edit"
     RUN = "run"

@@ -5,6 +5,7 @@ Plain Python (no Django import at module level), so it can run before settings e
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -158,10 +159,8 @@ def stop(proc: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
 
 
 def kill_hard(proc: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=5)
 
 

@@ -66,7 +66,8 @@ class AnthropicChat:
             if status < 400:  # an ``error`` event inside a 200 stream (overloaded, api_error)
                 return ProviderError(f"{self.name}: the server reported an error mid-stream: {error_detail(exc.body)}",
                                      kind="server", retryable=True, status=status)
-            return error_for_status(status, provider=self.name, detail=error_detail(exc.body), headers=exc.response.headers)
+            return error_for_status(status, provider=self.name, detail=error_detail(exc.body),
+                                    headers=exc.response.headers)
         if isinstance(exc, anthropic.APITimeoutError):
             return timeout_error(self.name, None)
         if isinstance(exc, anthropic.APIConnectionError):

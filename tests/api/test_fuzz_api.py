@@ -24,7 +24,8 @@ def mutate(doc: dict, data: st.DataObject) -> object:
         edges = [e for e in doc.get("edges") or [] if isinstance(e, dict)] if isinstance(doc.get("edges"), list) else []
         if target == "node" and nodes:
             node = data.draw(st.sampled_from(nodes))
-            node[data.draw(st.sampled_from(["id", "type", "config", "map", "version", "retry"]))] = data.draw(json_values)
+            key = data.draw(st.sampled_from(["id", "type", "config", "map", "version", "retry"]))
+            node[key] = data.draw(json_values)
         elif target == "edge" and edges:
             edge = data.draw(st.sampled_from(edges))
             edge[data.draw(st.sampled_from(["source", "target", "source_port", "target_port", "id"]))] = data.draw(
@@ -35,8 +36,8 @@ def mutate(doc: dict, data: st.DataObject) -> object:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, phases=[Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_malformed_graphs_never_cause_a_server_error(as_user, pipeline, data):
     client = as_user("alice")

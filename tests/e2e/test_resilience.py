@@ -23,7 +23,8 @@ def slow_llm_graph(latency_ms: int) -> dict[str, Any]:
             "nodes": [n("question", "input", {"name": "question"}, 0),
                       n("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": latency_ms}, 300),
                       n("answer", "output", {"name": "answer"}, 600)],
-            "edges": [{"id": "e1", "source": "question", "source_port": "value", "target": "llm", "target_port": "prompt"},
+            "edges": [{"id": "e1", "source": "question", "source_port": "value",
+                       "target": "llm", "target_port": "prompt"},
                       {"id": "e2", "source": "llm", "source_port": "text", "target": "answer", "target_port": "value"}]}
 
 

@@ -102,7 +102,8 @@ def test_a_rejected_key_fails_the_step_with_a_clear_auth_error(live_stack, alice
 
 
 def test_another_workspaces_credential_is_not_found(live_stack, alice, llm_stub):  # noqa: F811
-    charlies = make_credential(live_stack.client("charlie"), llm_stub.openai_base_url, secret="sk-charlie-only-999999999999", name="c")
+    charlies = make_credential(live_stack.client("charlie"), llm_stub.openai_base_url,
+                               secret="sk-charlie-only-999999999999", name="c")
     detail, _ = run_to_end(alice, chat_graph(charlies["id"], llm_stub.openai_base_url), {"q": "hi"})
     assert detail["status"] == "failed"
     error = next(n for n in detail["nodes"] if n["node_id"] == "llm")["error"]
