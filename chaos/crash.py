@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.common import (
@@ -54,6 +55,77 @@ def reexecuted_nodes(events: list[dict[str, Any]], calls: dict[tuple[str, int], 
     return reexecuted, extra
 
 
+@dataclass
+class Disrupted:
+    """What :func:`run_while_disrupted` saw: the runs, their final states and the node checks."""
+
+    run_ids: list[int]
+    final: dict[int, Any]
+    elapsed: float
+    reexecuted: int = 0
+    inflight_reruns: int = 0
+    reexecuted_detail: dict[int, list[str]] = field(default_factory=dict)
+    attempts: list[int] = field(default_factory=list)
+
+    @property
+    def not_succeeded(self) -> dict[int, Any]:
+        return {rid: self.final.get(rid, {}).get("status") for rid in self.run_ids
+                if self.final.get(rid, {}).get("status") != "succeeded"}
+
+
+def run_while_disrupted(cs: ChaosStack, res: Result, api: Any, pipeline_id: int, runs: int, prefix: str,
+                        disrupter: threading.Thread, halt: threading.Event, *, spacing_s: float,
+                        timeout_s: float, watchers: int, join_s: float = 30) -> Disrupted:
+    """Start ``runs`` tagged runs ``spacing_s`` apart (the disrupter thread starts with the first),
+    watch the first ``watchers`` over websockets, wait until all are terminal, stop the disrupter;
+    then check every run's stored events and every watcher's stream are gap-free and count the
+    succeeded nodes that ran again (from the stub's call log)."""
+    run_ids: list[int] = []
+    tags: dict[int, str] = {}
+    seen: dict[int, Any] = {}
+    threads = []
+    t0 = time.monotonic()
+    for i in range(runs):
+        ids, t = _start_runs(api, pipeline_id, 1, f"{prefix}{i}-")
+        run_ids += ids
+        tags.update(t)
+        if i == 0:
+            disrupter.start()
+        if i < watchers:
+            threads.append(watch(cs.stack.client("alice"), ids[0], timeout_s, seen))
+        time.sleep(spacing_s)
+    try:
+        final = wait_terminal(api, [pipeline_id], run_ids, timeout_s)
+    finally:
+        halt.set()
+        disrupter.join(timeout=join_s)
+    out = Disrupted(run_ids, final, time.monotonic() - t0)
+    cs.ensure_workers()
+    for th in threads:
+        th.join(timeout=30)
+    calls: dict[tuple[str, int], list[float]] = {}
+    for c in read_calls(cs.call_log):
+        m = _CALL.match(c["last_user"])
+        if m:
+            calls.setdefault((m.group(2), int(m.group(1))), []).append(float(c.get("ts", 0)))
+    for rid in run_ids:
+        events = all_events(api, rid)
+        res.check(gap_free(events), f"run {rid}: event seqs not gap-free")
+        r, x = reexecuted_nodes(events, calls, tags[rid])
+        out.reexecuted += len(r)
+        out.inflight_reruns += x
+        if r:
+            out.reexecuted_detail[rid] = r
+        out.attempts.append(final.get(rid, {}).get("attempt", 0))
+    for rid, events in seen.items():
+        seqs = [e["seq"] for e in events]
+        res.check(seqs == list(range(1, len(seqs) + 1)) and bool(events) and events[-1]["type"] == "run.finished",
+                  f"run {rid}: websocket sequence has gaps/duplicates or no run.finished")
+    res.check(not out.not_succeeded, f"runs not succeeded: {out.not_succeeded}")
+    res.check(out.reexecuted == 0, f"{out.reexecuted} succeeded nodes ran again")
+    return out
+
+
 def sigkill(cs: ChaosStack, runs: int = 50, llm_steps: int = 9, latency_ms: int = 200,
             kill_every_s: float = 2.0, spacing_s: float = 0.25, timeout_s: float = 420,
             watchers: int = 5) -> Result:
@@ -84,66 +156,19 @@ def sigkill(cs: ChaosStack, runs: int = 50, llm_steps: int = 9, latency_ms: int 
             # a small machine, and killing faster than that only measures start-up time.
             wait_worker_up(cs, fresh, 30)
 
-    run_ids: list[int] = []
-    tags: dict[int, str] = {}
-    seen: dict[int, Any] = {}
-    threads = []
-    t0 = time.monotonic()
     kill_thread = threading.Thread(target=killer, daemon=True, name="chaos-killer")
-    for i in range(runs):
-        ids, t = _start_runs(api, pipeline["id"], 1, f"k{i}-")
-        run_ids += ids
-        tags.update(t)
-        if i == 0:
-            kill_thread.start()
-        if i < watchers:
-            threads.append(watch(stack.client("alice"), ids[0], timeout_s, seen))
-        time.sleep(spacing_s)
-    try:
-        final = wait_terminal(api, [pipeline["id"]], run_ids, timeout_s)
-    finally:
-        stop.set()
-        kill_thread.join(timeout=30)
-    elapsed = time.monotonic() - t0
-    cs.ensure_workers()
-    for th in threads:
-        th.join(timeout=30)
-    calls: dict[tuple[str, int], list[float]] = {}
-    for c in read_calls(cs.call_log):
-        m = _CALL.match(c["last_user"])
-        if m:
-            calls.setdefault((m.group(2), int(m.group(1))), []).append(float(c.get("ts", 0)))
-    reexec = extra = 0
-    reexec_detail: dict[int, list[str]] = {}
-    attempts = []
-    for rid in run_ids:
-        events = all_events(api, rid)
-        res.check(gap_free(events), f"run {rid}: event seqs not gap-free")
-        r, x = reexecuted_nodes(events, calls, tags[rid])
-        reexec += len(r)
-        extra += x
-        if r:
-            reexec_detail[rid] = r
-        attempts.append(final.get(rid, {}).get("attempt", 0))
-    for rid, events in seen.items():
-        seqs = [e["seq"] for e in events]
-        res.check(seqs == list(range(1, len(seqs) + 1)) and bool(events)
-                  and events[-1]["type"] == "run.finished",
-                  f"run {rid}: websocket sequence has gaps/duplicates or no run.finished")
-    completed = sum(1 for rid in run_ids if final.get(rid, {}).get("status") == "succeeded")
-    not_ok = {rid: final.get(rid, {}).get("status") for rid in run_ids
-              if final.get(rid, {}).get("status") != "succeeded"}
-    res.check(completed == runs, f"runs not succeeded: {not_ok}")
-    res.check(reexec == 0, f"{reexec} succeeded nodes ran again")
+    seen = run_while_disrupted(cs, res, api, pipeline["id"], runs, "k", kill_thread, stop,
+                               spacing_s=spacing_s, timeout_s=timeout_s, watchers=watchers)
+    completed = runs - len(seen.not_succeeded)
     res.check(kills > 0, "no worker was killed")
     res.figure("chaos_sigkill_runs_completed", completed, f"of {runs}")
-    res.figure("chaos_sigkill_reexecuted_nodes", reexec, "nodes")
+    res.figure("chaos_sigkill_reexecuted_nodes", seen.reexecuted, "nodes")
     res.figure("chaos_sigkill_kills", kills, "SIGKILLs")
-    res.figure("chaos_sigkill_inflight_reruns", extra, "calls")
-    res.figure("chaos_sigkill_max_attempt", max(attempts or [0]), "attempts")
-    res.figure("chaos_sigkill_duration_s", elapsed, "s")
-    res.notes["reexecuted"] = reexec_detail
-    res.notes["failed"] = {rid: api.get(f"/api/runs/{rid}").json().get("error") for rid in not_ok}
+    res.figure("chaos_sigkill_inflight_reruns", seen.inflight_reruns, "calls")
+    res.figure("chaos_sigkill_max_attempt", max(seen.attempts or [0]), "attempts")
+    res.figure("chaos_sigkill_duration_s", seen.elapsed, "s")
+    res.notes["reexecuted"] = seen.reexecuted_detail
+    res.notes["failed"] = {rid: api.get(f"/api/runs/{rid}").json().get("error") for rid in seen.not_succeeded}
     return res
 
 

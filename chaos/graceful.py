@@ -13,15 +13,10 @@ from typing import Any
 from chaos.common import (
     ChaosStack,
     Result,
-    all_events,
-    gap_free,
-    read_calls,
     tagged_chain,
-    wait_terminal,
     wait_worker_up,
-    watch,
 )
-from chaos.crash import _CALL, _start_runs, reexecuted_nodes
+from chaos.crash import run_while_disrupted
 from fomo import launcher
 
 HANDED_BACK = re.compile(r"handed back \(this worker is stopping\)")
@@ -78,65 +73,22 @@ def rolling_restart(cs: ChaosStack, runs: int = 30, llm_steps: int = 9, latency_
                 forced += 1  # it had to be killed: the graceful path did not end it
             stack.workers.remove(victim)
 
-    run_ids: list[int] = []
-    tags: dict[int, str] = {}
-    seen: dict[int, Any] = {}
-    threads = []
-    t0 = time.monotonic()
     thread = threading.Thread(target=restarter, daemon=True, name="chaos-restarter")
-    for i in range(runs):
-        ids, t = _start_runs(api, pipeline["id"], 1, f"g{i}-")
-        run_ids += ids
-        tags.update(t)
-        if i == 0:
-            thread.start()
-        if i < watchers:
-            threads.append(watch(stack.client("alice"), ids[0], timeout_s, seen))
-        time.sleep(spacing_s)
-    try:
-        final = wait_terminal(api, [pipeline["id"]], run_ids, timeout_s)
-    finally:
-        halt.set()
-        thread.join(timeout=60)
-    elapsed = time.monotonic() - t0
-    cs.ensure_workers()
-    for th in threads:
-        th.join(timeout=30)
-
-    calls: dict[tuple[str, int], list[float]] = {}
-    for c in read_calls(cs.call_log):
-        m = _CALL.match(c["last_user"])
-        if m:
-            calls.setdefault((m.group(2), int(m.group(1))), []).append(float(c.get("ts", 0)))
-    reexec = extra = 0
-    attempts = []
-    for rid in run_ids:
-        events = all_events(api, rid)
-        res.check(gap_free(events), f"run {rid}: event seqs not gap-free")
-        r, x = reexecuted_nodes(events, calls, tags[rid])
-        reexec += len(r)
-        extra += x
-        attempts.append(final.get(rid, {}).get("attempt", 0))
-    for rid, events in seen.items():
-        seqs = [e["seq"] for e in events]
-        res.check(seqs == list(range(1, len(seqs) + 1)) and bool(events) and events[-1]["type"] == "run.finished",
-                  f"run {rid}: websocket sequence has gaps/duplicates or no run.finished")
+    seen = run_while_disrupted(cs, res, api, pipeline["id"], runs, "g", thread, halt,
+                               spacing_s=spacing_s, timeout_s=timeout_s, watchers=watchers, join_s=60)
     handbacks = sum(len(HANDED_BACK.findall(p.read_text(errors="replace"))) for p in logs if p.exists())
-    completed = sum(1 for rid in run_ids if final.get(rid, {}).get("status") == "succeeded")
-    not_ok = {rid: final.get(rid, {}).get("status") for rid in run_ids
-              if final.get(rid, {}).get("status") != "succeeded"}
-    res.check(completed == runs, f"runs not succeeded: {not_ok}")
-    res.check(reexec == 0, f"{reexec} succeeded nodes ran again")
+    completed = runs - len(seen.not_succeeded)
     res.check(bool(stops), "no worker was stopped")
     res.check(forced == 0, f"{forced} workers had to be killed after SIGTERM")
-    res.check(max(attempts or [0]) <= 1, f"a hand-back counted as an attempt (max attempt {max(attempts or [0])})")
+    max_attempt = max(seen.attempts or [0])
+    res.check(max_attempt <= 1, f"a hand-back counted as an attempt (max attempt {max_attempt})")
     res.figure("chaos_graceful_runs_completed", completed, f"of {runs}")
-    res.figure("chaos_graceful_reexecuted_nodes", reexec, "nodes")
+    res.figure("chaos_graceful_reexecuted_nodes", seen.reexecuted, "nodes")
     res.figure("chaos_graceful_stops", len(stops), "SIGTERMs")
     res.figure("chaos_graceful_handbacks", handbacks, "runs")
     res.figure("chaos_graceful_stop_s_max", round(max(stops or [0.0]), 3), f"s (grace {grace_s:g} s)")
-    res.figure("chaos_graceful_inflight_reruns", extra, "calls")
-    res.figure("chaos_graceful_max_attempt", max(attempts or [0]), "attempts")
-    res.figure("chaos_graceful_duration_s", round(elapsed, 2), "s")
-    res.notes["failed"] = {rid: api.get(f"/api/runs/{rid}").json().get("error") for rid in not_ok}
+    res.figure("chaos_graceful_inflight_reruns", seen.inflight_reruns, "calls")
+    res.figure("chaos_graceful_max_attempt", max_attempt, "attempts")
+    res.figure("chaos_graceful_duration_s", round(seen.elapsed, 2), "s")
+    res.notes["failed"] = {rid: api.get(f"/api/runs/{rid}").json().get("error") for rid in seen.not_succeeded}
     return res
