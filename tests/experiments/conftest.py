@@ -9,6 +9,7 @@ import pytest
 from builder.graph_doc import GraphDoc
 from builder.models import Pipeline, Workspace
 from tests.api.conftest import as_user, users  # noqa: F401
+from tests.world import fast_passwords  # noqa: F401 - autouse here
 
 
 def qa_graph(latency_ms: int = 0) -> dict[str, Any]:
@@ -22,11 +23,6 @@ def qa_graph(latency_ms: int = 0) -> dict[str, Any]:
     g.edge("prompt", "text", "llm", "prompt")
     g.edge("llm", "text", "answer", "value")
     return g.doc()
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

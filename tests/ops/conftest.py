@@ -8,22 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from builder.models import Pipeline, Workspace
-from runs import lifecycle
 from tests.api import conftest as api_world
+from tests.world import fast_passwords, no_celery  # noqa: F401 - autouse here
 
 users, as_user, pipeline = api_world.users, api_world.as_user, api_world.pipeline
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def no_celery(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    queued: list[int] = []
-    monkeypatch.setattr(lifecycle, "enqueue", queued.append)
-    return queued
 
 
 @pytest.fixture

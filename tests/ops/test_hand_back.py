@@ -2,17 +2,8 @@
 the run goes to the queue with its attempt given back, and the next claim knows it is a resume."""
 from __future__ import annotations
 
-import pytest
-
 from runs import worker
 from runs.models import Run, RunStatus
-
-
-@pytest.fixture
-def no_celery(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    queued: list[int] = []
-    monkeypatch.setattr(worker, "enqueue", queued.append)  # the worker's own reference
-    return queued
 
 
 def test_the_holder_hands_back_and_the_next_claim_resumes(pipeline, no_celery):

@@ -8,25 +8,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from builder.models import Membership, Role, Workspace
-from runs import lifecycle
 from teams.keys import new_api_token
 from teams.models import ApiToken
 from tests.api import conftest as api_world
+from tests.world import fast_passwords, no_celery  # noqa: F401 - autouse here
 
 users, as_user, pipeline = api_world.users, api_world.as_user, api_world.pipeline
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # Autouse fixtures come first, so the world's users are made with the cheap hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def no_celery(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    queued: list[int] = []
-    monkeypatch.setattr(lifecycle, "enqueue", queued.append)
-    return queued
 
 
 @pytest.fixture
