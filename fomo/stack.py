@@ -60,6 +60,22 @@ class Stack:
         launcher.stop(self.web)
         if self.pg_db:
             _psql(f'DROP DATABASE IF EXISTS "{self.pg_db}" WITH (FORCE)')
+        self._forget_queue()
+
+    def _forget_queue(self) -> None:
+        """Remove this stack's queue and its bindings from the shared Redis (names carry its tag)."""
+        import redis
+
+        queue = self.env.get("FOMO_QUEUE", "")
+        if not queue.startswith("fomo-test-"):
+            return
+        try:
+            client = redis.Redis.from_url(self.env["REDIS_URL"], socket_timeout=2)
+            keys = list(client.scan_iter(match=f"*{queue}*", count=500))
+            if keys:
+                client.delete(*keys)
+        except redis.RedisError:
+            pass  # Redis already gone (a chaos scenario stopped its own): nothing to tidy
 
 
 def _psql(sql: str) -> None:
