@@ -166,3 +166,16 @@ def kill_hard(proc: subprocess.Popen[bytes]) -> None:
 
 def temp_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def forget_queue(redis_url: str, queue: str) -> None:
+    """Delete a test queue and its kombu bindings from a shared Redis (their names contain it)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(redis_url, socket_timeout=2)
+        keys = list(client.scan_iter(match=f"*{queue}*", count=500))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # Redis already gone (a chaos scenario stopped its own): nothing to tidy

@@ -63,19 +63,9 @@ class Stack:
         self._forget_queue()
 
     def _forget_queue(self) -> None:
-        """Remove this stack's queue and its bindings from the shared Redis (names carry its tag)."""
-        import redis
-
         queue = self.env.get("FOMO_QUEUE", "")
-        if not queue.startswith("fomo-test-"):
-            return
-        try:
-            client = redis.Redis.from_url(self.env["REDIS_URL"], socket_timeout=2)
-            keys = list(client.scan_iter(match=f"*{queue}*", count=500))
-            if keys:
-                client.delete(*keys)
-        except redis.RedisError:
-            pass  # Redis already gone (a chaos scenario stopped its own): nothing to tidy
+        if queue.startswith("fomo-test-"):
+            launcher.forget_queue(self.env["REDIS_URL"], queue)
 
 
 def _psql(sql: str) -> None:

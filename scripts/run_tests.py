@@ -24,6 +24,9 @@ def main() -> int:
     env["FOMO_DATA_DIR"] = str(tmp / "data")
     env["TMPDIR"] = str(tmp)
     env["HF_HUB_OFFLINE"] = "1"
+    # In-process tests that reach Celery use a queue of their own, never `make up`'s `fomo`.
+    env.setdefault("FOMO_QUEUE", f"fomo-pytest-{os.getpid()}")
+    env.setdefault("FOMO_CHANNEL_PREFIX", env["FOMO_QUEUE"])
     redis_proc = None
     try:
         if not launcher.redis_answers(env["REDIS_URL"]):
@@ -44,8 +47,10 @@ def main() -> int:
             code = pytest(["-q", "-m", "postgres", "--ignore=tests/e2e"], pg)
         return code
     finally:
+        launcher.forget_queue(env["REDIS_URL"], env["FOMO_QUEUE"])
         launcher.stop(redis_proc)
         subprocess.call(["rm", "-rf", str(tmp)])
+
 
 
 if __name__ == "__main__":
