@@ -7,37 +7,23 @@ from typing import Any
 
 import pytest
 
-from builder.conversations import fit_budget
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
-from tests.unit.conftest import FakeContext, FakeServices
-
-
-class FakeMemory:
-    def __init__(self) -> None:
-        self.sessions: dict[str, list[dict[str, str]]] = {}
-
-    def load(self, session: str, budget: int, max_messages: int) -> list[dict[str, str]]:
-        return fit_budget(self.sessions.get(session, [])[-max_messages:], budget)
-
-    def save(self, session: str, exchange: list[tuple[str, str]]) -> int:
-        rows = self.sessions.setdefault(session, [])
-        rows.extend({"role": r, "content": c} for r, c in exchange)
-        return len(rows)
+from tests.unit.conftest import DictMemory, FakeContext, FakeServices
 
 
 class WorkspaceServices(FakeServices):
     def __init__(self) -> None:
         super().__init__()
         self.docs = {7: {"id": 7, "name": "Book", "size": 9, "source": "txt", "text": "Once upon"}}
-        self.store = FakeMemory()
+        self.store = DictMemory()
 
     def document(self, document_id: Any) -> dict[str, Any]:
         if document_id not in self.docs:
             raise LookupError("document not found in this workspace")
         return self.docs[document_id]
 
-    def memory(self) -> FakeMemory:
+    def memory(self) -> DictMemory:
         return self.store
 
 

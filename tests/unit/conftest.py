@@ -8,8 +8,24 @@ from typing import Any
 
 import pytest
 
+from builder.conversations import fit_budget
 from builder.nodes.catalog import registry
 from builder.providers.registry import make_chat, make_embedder
+
+
+class DictMemory:
+    """Conversation memory in a dict, with the real store's budget rule."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, list[dict[str, str]]] = {}
+
+    def load(self, session: str, budget: int, max_messages: int) -> list[dict[str, str]]:
+        return fit_budget(self.sessions.get(session, [])[-max_messages:], budget)
+
+    def save(self, session: str, exchange: list[tuple[str, str]]) -> int:
+        rows = self.sessions.setdefault(session, [])
+        rows.extend({"role": r, "content": c} for r, c in exchange)
+        return len(rows)
 
 
 class FakeServices:

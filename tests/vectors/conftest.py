@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from builder.conversations import fit_budget
 from builder.graph import validate, validate_inputs
 from builder.providers.registry import make_chat, make_embedder
 from builder.vectors import VectorStore, client
 from runs.engine import Engine, ListSink, RunOutcome
+from tests.unit.conftest import DictMemory
 
 _ids = itertools.count(1000)
 
@@ -40,21 +40,6 @@ class VectorServices:
 
     def memory(self) -> DictMemory:
         return self._memory
-
-
-class DictMemory:
-    """Conversation memory in a dict, with the real store's budget rule (the chat template uses it)."""
-
-    def __init__(self) -> None:
-        self.sessions: dict[str, list[dict[str, str]]] = {}
-
-    def load(self, session: str, budget: int, max_messages: int) -> list[dict[str, str]]:
-        return fit_budget(self.sessions.get(session, [])[-max_messages:], budget)
-
-    def save(self, session: str, exchange: list[tuple[str, str]]) -> int:
-        rows = self.sessions.setdefault(session, [])
-        rows.extend({"role": r, "content": c} for r, c in exchange)
-        return len(rows)
 
 
 @pytest.fixture(scope="session")
