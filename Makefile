@@ -4,9 +4,9 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 export FOMO_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: up test bench chaos setup venv frontend chromium migrate lint clean
+.PHONY: up test bench chaos setup venv models frontend chromium migrate lint clean
 
-setup: venv frontend migrate
+setup: venv frontend migrate models
 
 venv: .venv/.stamp
 .venv/.stamp: requirements.lock requirements.in requirements-nodeps.txt
@@ -24,6 +24,10 @@ static/app/.stamp: $(shell find frontend/src frontend/index.html frontend/packag
 chromium:
 	@command -v chromium >/dev/null || ( (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ) \
 	  || $(PY) -m playwright install chromium
+
+# the fast local embedding model's table, derived from the bundled MiniLM once per install (~20 s)
+models: venv
+	$(PY) -m builder.providers.local_static
 
 migrate: venv
 	$(PY) manage.py migrate --noinput -v 0

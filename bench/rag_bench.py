@@ -1,11 +1,20 @@
-"""RAG store figures: ingest throughput (local embeddings into embedded Chroma) and query latency.
+"""RAG store figures: ingest throughput (local embeddings into embedded Chroma), query latency and
+retrieval quality, for both local models.
 
 Prints one JSON line per figure:
-  ingest_chunks_per_s  2,000 chunks of ~100 words (10,000 with --chunks 10000; over 3 min on 2 cores):
-                       embed with all-MiniLM-L6-v2 + upsert, in batches of 500
-  query_p50_ms, query_p99_ms  200 queries with k=5 against that collection (the Chroma query only;
-                              the question's embedding is computed beforehand)
-Run: ``.venv/bin/python bench/rag_bench.py [--chunks N]`` from the repository root. Uses a temp folder.
+  ingest_chunks_per_s         10,000 chunks of ~100 words (~145 tokens) embedded with the fast local
+                              model (minilm-static-256) and upserted into embedded Chroma in batches
+                              of 500, from the first embed to the last upsert
+  ingest_chunks_per_s_minilm  the same with all-MiniLM-L6-v2 on 1,000 chunks (the transformer is
+                              compute-bound: 10,000 would take ~8 minutes on 2 cores)
+  query_p50_ms, query_p99_ms  200 queries with k=5 against the 10,000-chunk collection (the Chroma
+                              query only; the question's embedding is computed beforehand)
+  qa_hit_at_3_static, qa_hit_at_3_minilm
+                              share of the 30 paraphrased questions in qa_questions.py whose
+                              answering passage is among the 3 nearest of the textbook and meeting
+                              transcript, chunked by sentences into ~60-word passages (158 of them)
+Run: ``.venv/bin/python bench/rag_bench.py [--chunks N] [--minilm-chunks N]`` from the repository
+root. Uses a temp folder.
 """
 from __future__ import annotations
 
@@ -21,9 +30,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from qa_questions import QA  # noqa: E402
 
 from builder.nodes.vector_common import text_id  # noqa: E402
-from builder.providers.local_embed import MODEL_NAME, LocalEmbedder, load_model  # noqa: E402
+from builder.providers import local_embed, local_static  # noqa: E402
+from builder.providers.local_embed import LocalEmbedder  # noqa: E402
 from builder.vectors import VectorStore, client  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "builder" / "samples"
@@ -48,30 +61,72 @@ def chunks(n: int, words: int = 100, seed: int = 11) -> list[str]:
     return out
 
 
+def passages(words: int = 60) -> list[str]:
+    """The two sample texts cut at sentence ends into passages of at least ``words`` words."""
+    out: list[str] = []
+    for name in ("textbook.txt", "meeting_transcript.txt"):
+        current: list[str] = []
+        for sentence in re.split(r"(?<=[.?!])\s+", (SAMPLES / name).read_text()):
+            if sentence.strip():
+                current.append(sentence.strip())
+            if sum(len(s.split()) for s in current) >= words:
+                out.append(" ".join(current))
+                current = []
+        if current:
+            out.append(" ".join(current))
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def main(n: int) -> None:
+def emit(name: str, value: float, unit: str, **extra: object) -> None:
+    print(json.dumps({"name": name, "value": value, "unit": unit, **extra}), flush=True)
+
+
+async def ingest(store: VectorStore, collection: str, docs: list[str], model: str) -> float:
+    """Chunks per second: embed and upsert ``docs`` in batches, as an ingest pipeline does."""
+    embedder = LocalEmbedder()
+    started = time.perf_counter()
+    for start in range(0, len(docs), BATCH):
+        batch = docs[start:start + BATCH]
+        result = await embedder.embed(batch, model)
+        await asyncio.to_thread(store.upsert, collection, [text_id(d) for d in batch], batch, result.vectors)
+    elapsed = time.perf_counter() - started
+    assert store.count(collection) == len(docs)
+    return len(docs) / elapsed
+
+
+async def qa_hit_at_3(model: str) -> float:
+    texts = passages()
+    embedder = LocalEmbedder()
+    docs = (await embedder.embed(texts, model)).vectors
+    questions = (await embedder.embed([q for q, _ in QA], model)).vectors
+    hits = 0
+    for (_, answer), q in zip(QA, questions, strict=True):
+        scores = sorted(range(len(docs)), key=lambda j: -sum(a * b for a, b in zip(q, docs[j], strict=True)))
+        hits += any(answer in texts[j] for j in scores[:3])
+    return round(hits / len(QA), 2)
+
+
+async def main(n: int, n_minilm: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="fomo-rag-bench-"))
     try:
         store = VectorStore(1, client(tmp / "chroma"))
         docs = chunks(n)
-        load_model()  # a one-off per worker process; measure throughput
-        embedder = LocalEmbedder()
-        started = time.perf_counter()
-        for start in range(0, n, BATCH):
-            batch = docs[start:start + BATCH]
-            result = await embedder.embed(batch, MODEL_NAME)
-            await asyncio.to_thread(store.upsert, "bench", [text_id(d) for d in batch], batch, result.vectors)
-        elapsed = time.perf_counter() - started
-        assert store.count("bench") == n
-        print(json.dumps({"name": "ingest_chunks_per_s", "value": round(n / elapsed, 1), "unit": "chunks/s",
-                          "chunks": n}), flush=True)
+        local_static.load_table()  # one-offs per worker process; measure throughput
+        local_embed.load_model()
+        emit("ingest_chunks_per_s", round(await ingest(store, "bench", docs, local_static.MODEL_NAME), 1),
+             "chunks/s", chunks=n, model=local_static.MODEL_NAME)
+        if n_minilm:
+            rate = await ingest(store, "bench_minilm", chunks(n_minilm, seed=12), local_embed.MODEL_NAME)
+            emit("ingest_chunks_per_s_minilm", round(rate, 1), "chunks/s", chunks=n_minilm,
+                 model=local_embed.MODEL_NAME)
 
         questions = [" ".join(random.Random(q).choice(sentences()).split()[:12]) for q in range(200)]
-        vectors = (await embedder.embed(questions, MODEL_NAME)).vectors
+        vectors = (await LocalEmbedder().embed(questions, local_static.MODEL_NAME)).vectors
         store.query("bench", vectors[0], 5)  # warm the index
         times = []
         for vector in vectors:
@@ -79,13 +134,17 @@ async def main(n: int) -> None:
             found = store.query("bench", vector, 5)
             times.append((time.perf_counter() - t0) * 1000)
             assert len(found) == 5
-        print(json.dumps({"name": "query_p50_ms", "value": round(pct(times, 50), 2), "unit": "ms"}))
-        print(json.dumps({"name": "query_p99_ms", "value": round(pct(times, 99), 2), "unit": "ms"}))
+        emit("query_p50_ms", round(pct(times, 50), 2), "ms", k=5, items=n)
+        emit("query_p99_ms", round(pct(times, 99), 2), "ms", k=5, items=n)
+        emit("qa_hit_at_3_static", await qa_hit_at_3(local_static.MODEL_NAME), "share", questions=len(QA))
+        emit("qa_hit_at_3_minilm", await qa_hit_at_3(local_embed.MODEL_NAME), "share", questions=len(QA))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--chunks", type=int, default=2_000)  # 10,000 takes over 3 min on 2 cores
-    asyncio.run(main(parser.parse_args().chunks))
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--minilm-chunks", type=int, default=1_000)
+    args = parser.parse_args()
+    asyncio.run(main(args.chunks, args.minilm_chunks))

@@ -19,7 +19,10 @@ class EmbedConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     provider: str = Field("local", description="local (offline MiniLM), fake, openai, openai_compatible or cohere.")
-    model: str = Field("", max_length=200, description="Empty: the provider's default embedding model.")
+    model: str = Field("", max_length=200,
+                       description="Empty: the provider's default embedding model. Local: all-minilm-l6-v2 (default)"
+                       " or minilm-static-256 (many times faster, somewhat weaker retrieval; "
+                       "query with the model that filled the collection).")
     credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
     base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible servers.")
     input_type: Literal["search_document", "search_query", "none"] = Field(

@@ -18,6 +18,7 @@ import hashlib
 import os
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,8 @@ def embed_sync(texts: list[str], batch_size: int = BATCH_SIZE) -> tuple[list[lis
 
 
 class LocalEmbedder:
-    """:class:`~builder.providers.base.EmbeddingProvider` for the bundled MiniLM model."""
+    """:class:`~builder.providers.base.EmbeddingProvider` for the bundled models: MiniLM (the default)
+    and ``minilm-static-256`` (:mod:`builder.providers.local_static`, much faster, somewhat weaker)."""
 
     name = "local"
 
@@ -132,13 +134,21 @@ class LocalEmbedder:
 
     async def embed(self, texts: list[str], model: str = MODEL_NAME, input_type: str | None = None,
                     **_: Any) -> EmbedResult:
-        if (model or "").lower() not in _ACCEPTED_NAMES:
-            raise ProviderError(f"local embeddings: unknown model {model!r}; the only one is {MODEL_NAME!r}",
-                                kind="bad_request", retryable=False)
+        from builder.providers import local_static
+
+        wanted = (model or "").lower()
+        if wanted in local_static.ACCEPTED_NAMES:
+            name, run = local_static.MODEL_NAME, local_static.embed_sync
+        elif wanted in _ACCEPTED_NAMES:
+            name, run = MODEL_NAME, partial(embed_sync, batch_size=self.batch_size)
+        else:
+            raise ProviderError(f"local embeddings: unknown model {model!r}; the local models are "
+                                f"{MODEL_NAME!r} and {local_static.MODEL_NAME!r}", kind="bad_request",
+                                retryable=False)
         if not texts:
-            return EmbedResult(vectors=[], usage=Usage(), model=MODEL_NAME)
-        vectors, tokens = await asyncio.to_thread(embed_sync, list(texts), self.batch_size)
-        return EmbedResult(vectors=vectors, usage=Usage(prompt_tokens=tokens), model=MODEL_NAME)
+            return EmbedResult(vectors=[], usage=Usage(), model=name)
+        vectors, tokens = await asyncio.to_thread(run, list(texts))
+        return EmbedResult(vectors=vectors, usage=Usage(prompt_tokens=tokens), model=name)
 
 
 def make_embedder(*, name: str = "local", api_key: str | None = None, base_url: str | None = None,

@@ -33,7 +33,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo("cohere", "Cohere", "builder.providers.cohere_provider", True, True, True, "CO_API_KEY"),
         ProviderInfo("anthropic", "Anthropic", "builder.providers.anthropic_provider", True, False, True,
                      "ANTHROPIC_API_KEY"),
-        ProviderInfo("local", "Local embeddings (all-MiniLM-L6-v2, offline)", "builder.providers.local_embed",
+        ProviderInfo("local", "Local embeddings (all-MiniLM-L6-v2 or its fast static distillation, offline)",
+                     "builder.providers.local_embed",
                      False, True, False),
     )
 }

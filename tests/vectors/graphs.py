@@ -6,11 +6,12 @@ from typing import Any
 from builder.graph_doc import GraphDoc
 
 
-def ingest(collection: str = "docs", provider: str = "fake", with_metadata: bool = False) -> dict[str, Any]:
+def ingest(collection: str = "docs", provider: str = "fake", with_metadata: bool = False,
+           model: str = "") -> dict[str, Any]:
     """texts (+ metadatas) → embed → vector.upsert."""
     g = GraphDoc()
     g.node("texts", "input", {"name": "texts", "type": "list[text]"})
-    g.node("embed", "embed", {"provider": provider})
+    g.node("embed", "embed", {"provider": provider, "model": model})
     g.node("upsert", "vector.upsert", {"collection": collection})
     g.edge("texts", "value", "embed", "texts")
     g.edge("texts", "value", "upsert", "texts")
@@ -24,11 +25,11 @@ def ingest(collection: str = "docs", provider: str = "fake", with_metadata: bool
 
 
 def ask(collection: str = "docs", provider: str = "fake", k: int = 2,
-        where: dict[str, Any] | None = None) -> dict[str, Any]:
+        where: dict[str, Any] | None = None, model: str = "") -> dict[str, Any]:
     """question → embed (search_query) → vector.query → outputs."""
     g = GraphDoc()
     g.node("question", "input", {"name": "question", "type": "text"})
-    g.node("embed", "embed", {"provider": provider, "input_type": "search_query"})
+    g.node("embed", "embed", {"provider": provider, "input_type": "search_query", "model": model})
     g.node("query", "vector.query", {"collection": collection, "k": k, "where": where})
     g.edge("question", "value", "embed", "text")
     g.edge("embed", "embedding", "query", "embedding")

@@ -42,6 +42,20 @@ def test_local_embeddings_retrieve_by_meaning(services):
     assert outcome.outputs["documents"] == [FACTS[0]]
 
 
+def test_the_fast_static_model_retrieves_by_meaning_and_refuses_minilm_questions(services):
+    outcome, _ = run_graph(ingest(provider="local", model="minilm-static-256"), {"texts": FACTS}, services)
+    assert outcome.status == "succeeded", outcome.node_errors
+    outcome, sink = run_graph(ask(provider="local", model="minilm-static-256", k=1),
+                              {"question": "Which agreement ended the Thirty Years' War?"}, services)
+    assert outcome.status == "succeeded", outcome.node_errors
+    assert outcome.outputs["documents"] == [FACTS[2]]
+    assert len(node_outputs(sink, "embed")["embedding"]) == 256
+    # a collection filled by one model is never queried silently with the other's vectors
+    outcome, _ = run_graph(ask(provider="local", k=1), {"question": "cells"}, services)
+    assert outcome.status == "failed"
+    assert outcome.node_errors["query"]["kind"] == "dimension"
+
+
 def test_a_metadata_filter_limits_the_matches(services):
     metas = [{"topic": "biology"}, {"topic": "biology"}, {"topic": "history"}, {"topic": "code"}]
     outcome, _ = run_graph(ingest(with_metadata=True), {"texts": FACTS, "metadatas": metas}, services)

@@ -1,0 +1,36 @@
+"""Paraphrased questions about builder/samples/textbook.txt, each with a phrase found only in the
+passage that answers it. Written for this project; few words are shared with the passage, so a
+bag-of-words match alone does not find it. Used by rag_bench.py for retrieval quality."""
+
+QA = [
+ ("How many eggs can the queen produce daily at peak season?", "fifteen hundred eggs"),
+ ("What happens to male bees when autumn arrives?", "drag them out of the hive"),
+ ("Is it genetics or food that makes a larva turn into a queen?", "decided not by her genes but by her diet"),
+ ("How long does it take for a worker to mature from an egg?", "twenty-one days"),
+ ("Where do bees get the material to build their comb?", "four pairs of wax glands"),
+ ("How much honey is used up to make wax?", "several kilograms of honey"),
+ ("Why are the storage compartments six-sided?", "largest area for a given length of wall"),
+ ("Why are cells angled slightly upwards?", "thirteen degrees"),
+ ("What is the name for workers changing duties as they get older?", "age polyethism"),
+ ("Which chemical delays younger bees from maturing?", "ethyl oleate"),
+ ("How long do bees born in the fall survive?", "four to six months"),
+ ("Where does a forager keep the nectar she sucks up?", "honey stomach"),
+ ("Why do bees make good pollinators of a single crop?", "flower constancy"),
+ ("How do bees locate the sun on a cloudy day?", "polarisation of light"),
+ ("Who won a Nobel prize for decoding bee communication?", "Karl von Frisch"),
+ ("What signal tells nestmates that food is very close by?", "round dance"),
+ ("How is the distance to a food patch communicated?", "one second of waggling for each kilometre"),
+ ("Which enzyme breaks sucrose down into simpler sugars?", "invertase"),
+ ("How much water is left in finished honey?", "seventeen or eighteen percent"),
+ ("What temperature must the developing young be kept at?", "thirty-two and thirty-six degrees"),
+ ("How do bees produce warmth without flying?", "shiver those muscles"),
+ ("How big is an ideal cavity for a new nest?", "forty litres"),
+ ("What sound tells a swarm to prepare for take-off?", "piping signal"),
+ ("With how many males does a young queen mate?", "ten to twenty drones"),
+ ("What does the alarm scent smell like?", "bananas"),
+ ("Which gland releases a lemon-scented orientation signal?", "Nasonov gland"),
+ ("Which parasite does the most damage to hives today?", "Varroa destructor"),
+ ("Which bacterial disease forces beekeepers to burn their equipment?", "American foulbrood"),
+ ("Which nut crop relies almost completely on rented hives?", "Almonds in California"),
+ ("What have computer engineers learned from bee behaviour?", "routing traffic in computer networks"),
+]
