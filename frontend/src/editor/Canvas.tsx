@@ -10,6 +10,8 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useStoreApi,
+  ViewportPortal,
   type Edge,
   type FinalConnectionState,
   type IsValidConnection,
@@ -17,8 +19,9 @@ import {
   type EdgeChange,
   type OnConnect,
 } from "@xyflow/react";
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { estimateSize, fitViewport } from "../lib/viewport";
+import { paintSnapshot, readScene } from "../lib/panSnapshot";
 import type { GraphNode } from "../api/types";
 import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
 import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
@@ -44,6 +47,8 @@ const MULTI_KEYS = ["Shift", "Meta", "Control"];
  * minimap (one subscribed component per node; shown on request) and animated edges.
  */
 export const BIG_GRAPH = 200;
+/** How often the pan picture follows live changes (see paintPicture). */
+const SNAPSHOT_REDRAW_MS = 150;
 
 type Size = { width: number; height: number };
 interface Cached {
@@ -70,11 +75,16 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   // Zoomed far out, text is unreadable anyway: hide it (CSS only, no re-render of nodes), which
   // keeps panning and opening a big pipeline cheap.
   const far = useStore((s) => s.transform[2] < 0.45);
+  const rf = useStoreApi<FomoFlowNode, Edge>();
   const cache = useRef(new Map<string, Cached>());
   const sizes = useRef(new Map<string, Size>());
   // Fit only a pipeline that opens with nodes; on an empty canvas the first drop must stay put.
   const [fitOnOpen] = useState(() => useGraph.getState().doc.nodes.length > 0);
   const big = doc.nodes.length > BIG_GRAPH;
+  // Read by the pan handlers, which are made once.
+  const lod = useRef({ far, big });
+  lod.current = { far, big };
+  const snapshot = useRef<HTMLCanvasElement>(null);
   const [miniWanted, setMiniWanted] = useState(false);
   const showMini = !big || miniWanted;
   const wrap = useRef<HTMLDivElement>(null);
@@ -284,14 +294,47 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     wrap.current?.classList.add("is-moving");
     dragPan.current = event && (event.type === "mousedown" || event.type === "pointerdown") ? "pressed" : "no";
   }, []);
+  // A big pipeline drag-panned far out also swaps its node and edge layers for one picture of
+  // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
+  // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
+  // shield keeps the pointer off the picture.
+  const paintPicture = useCallback((): boolean => {
+    const el = wrap.current, canvas = snapshot.current;
+    if (!el || !canvas) return false;
+    const { nodeLookup, transform, width, height } = rf.getState();
+    const scene = readScene(el, (id) => nodeLookup.get(id));
+    return paintSnapshot(canvas, scene, { x: transform[0], y: transform[1], zoom: transform[2] }, { width, height });
+  }, [rf]);
   const onMove = useCallback(() => {
-    if (dragPan.current !== "pressed") return;
+    const el = wrap.current;
+    if (dragPan.current !== "pressed" || !el) return;
     dragPan.current = "raised";
-    wrap.current?.classList.add("is-panning");
-  }, []);
+    el.classList.add("is-panning");
+    if (lod.current.far && lod.current.big && paintPicture()) el.classList.add("is-snapshot");
+  }, [paintPicture]);
+  // A run's live states and the save's errors keep changing under the picture (the hidden
+  // nodes still render them): redraw it from them, at most every SNAPSHOT_REDRAW_MS.
+  useEffect(() => {
+    let timer = 0;
+    const showing = () => !!wrap.current?.classList.contains("is-snapshot");
+    const again = () => {
+      if (timer || !showing()) return;
+      timer = window.setTimeout(() => requestAnimationFrame(() => {
+        timer = 0;
+        if (showing()) paintPicture();
+      }), SNAPSHOT_REDRAW_MS);
+    };
+    const offs = [useRun.subscribe(again), useSave.subscribe(again)];
+    return () => {
+      offs.forEach((off) => off());
+      window.clearTimeout(timer);
+    };
+  }, [paintPicture]);
   const onMoveEnd = useCallback(() => {
     dragPan.current = "no";
-    wrap.current?.classList.remove("is-moving", "is-panning");
+    const el = wrap.current;
+    if (el?.classList.contains("is-snapshot") && snapshot.current) snapshot.current.width = 0; // frees its pixels
+    el?.classList.remove("is-moving", "is-panning", "is-snapshot");
   }, []);
 
   return (
@@ -333,6 +376,11 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         proOptions={PRO_OPTIONS}
       >
         <Background gap={20} />
+        {big && (
+          <ViewportPortal>
+            <canvas ref={snapshot} className="pan-snapshot" aria-hidden="true" />
+          </ViewportPortal>
+        )}
         {showMini && <MiniMap pannable zoomable ariaLabel="Minimap" nodeStrokeWidth={3} />}
         <Controls showInteractive={!readOnly}>
           {big && (
