@@ -153,21 +153,22 @@ def embed_sync(texts: list[str]) -> tuple[list[list[float]], int]:
     import numpy as np
 
     table = load_table()
-    encoded = _tokenizer.encode_batch(texts)
-    lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
-    ids = np.fromiter((i for e in encoded for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
-    ids = np.minimum(ids, len(table) - 1)
-    if len(texts) and lengths.min() > 0:  # the usual case: every encoding holds [CLS] and [SEP]
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        sums = np.add.reduceat(table[ids], starts, axis=0).astype(np.float32)
-    else:
-        sums = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-        np.add.at(sums, np.repeat(np.arange(len(texts)), lengths), table[ids])
+    top = len(table) - 1
+    sums = np.empty((len(texts), table.shape[1]), dtype=np.float32)
+    total = 0
+    for row, ids in enumerate(_token_ids(texts)):
+        total += len(ids)
+        sums[row] = table[np.minimum(np.asarray(ids, dtype=np.intp), top)].sum(axis=0)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     empty = norms[:, 0] < 1e-12
     sums[empty] = 1.0  # a text with no weighted token (empty, only [UNK]): a fixed unit vector
     norms[empty] = np.sqrt(table.shape[1])
-    return (sums / norms).tolist(), int(lengths.sum())
+    return (sums / norms).tolist(), total
+
+
+def _token_ids(texts: list[str]) -> list[list[int]]:
+    encode = getattr(_tokenizer, "encode_batch_fast", None) or _tokenizer.encode_batch  # fast: no offsets
+    return [e.ids for e in encode(texts)]
 
 
 if __name__ == "__main__":  # `make setup`: build the cache once per install
