@@ -70,13 +70,17 @@ PIXELS_JS = """(ids) => {
 
 CONTENT_VISIBILITY_JS = "() => getComputedStyle(document.querySelector('.react-flow__nodes')).contentVisibility"
 
-PICTURE_PLACE_JS = """() => {
-  const c = document.querySelector('.pan-snapshot').getBoundingClientRect();
-  const p = document.querySelector('.react-flow__pane').getBoundingClientRect();
-  const {x, y, zoom} = window.__fomoFlow.getViewport();
-  const s = document.querySelector('.pan-snapshot').style;
-  return {left: c.left, top: c.top, expectLeft: p.left + x + parseFloat(s.left) * zoom,
-          expectTop: p.top + y + parseFloat(s.top) * zoom};
+# Where the picture shows a node's top-left corner on screen, and where the page has it.
+PICTURE_PLACE_JS = """(id) => {
+  const c = document.querySelector('.pan-snapshot');
+  const r = c.getBoundingClientRect();
+  const scale = r.width / parseFloat(c.style.width);
+  const {x, y} = window.__fomoFlow.getInternalNode(id).internals.positionAbsolute;
+  return {x: r.left + (x - parseFloat(c.style.left)) * scale, y: r.top + (y - parseFloat(c.style.top)) * scale};
+}"""
+NODE_PLACE_JS = """(id) => {
+  const r = document.querySelector(`.react-flow__node[data-id="${id}"]`).getBoundingClientRect();
+  return {x: r.left, y: r.top};
 }"""
 
 
@@ -106,11 +110,16 @@ def test_far_zoom_drag_pan_shows_a_picture_and_gives_the_canvas_back(
         assert a == 255 and min(r, g, b) > 235, (node_id, seen[node_id])  # a white node body
     assert seen["n0"]["blue"] > 60, seen  # selected: blue border and ring
     assert seen["n1"]["blue"] < 40 and seen["n100"]["blue"] < 40, seen  # grey borders
+    before = page.evaluate(NODE_PLACE_JS, "n1")
     page.mouse.move(x0 + 60, y0 + 40, steps=3)
-    place = page.evaluate(PICTURE_PLACE_JS)
-    assert abs(place["left"] - place["expectLeft"]) < 1.5 and abs(place["top"] - place["expectTop"]) < 1.5, place
+    shown = page.evaluate(PICTURE_PLACE_JS, "n1")
+    # the picture followed the pointer (60, 40) from where the page had the node at the first steps
+    assert shown["x"] - before["x"] > 20 and shown["y"] - before["y"] > 10, (before, shown)
 
     page.mouse.up()
+    after = page.evaluate(NODE_PLACE_JS, "n1")
+    # and the page puts the node back exactly where the picture showed it
+    assert abs(after["x"] - shown["x"]) < 1.5 and abs(after["y"] - shown["y"]) < 1.5, (shown, after)
     expect(canvas).not_to_have_class(re.compile(r"\bis-snapshot\b"))
     assert page.evaluate(CONTENT_VISIBILITY_JS) == "visible"
     expect(page.locator(".pan-snapshot")).to_be_hidden()
