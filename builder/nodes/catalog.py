@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builder.nodes.base import Registry
+from builder.nodes.classify import ClassifyNode
 from builder.nodes.document_load import DocumentLoadNode
 from builder.nodes.embed import EmbedNode
 from builder.nodes.http_request import HttpRequestNode
@@ -32,6 +33,7 @@ registry.register(LlmChatNode)
 registry.register(TextSplitNode)
 registry.register(TextJoinNode)
 registry.register(RouterNode)
+registry.register(ClassifyNode)
 registry.register(MergeNode)
 registry.register(JsonExtractNode)
 registry.register(EmbedNode)

@@ -14,7 +14,7 @@ from .conftest import FakeContext
 def test_the_catalog_registers_every_node_type_once():
     assert {n.type for n in registry.latest()} == {
         "input", "output", "text.constant", "prompt.template", "llm.chat", "text.split", "text.join",
-        "router", "merge", "json.extract", "embed", "vector.upsert", "vector.query", "vector.delete",
+        "router", "router.classify", "merge", "json.extract", "embed", "vector.upsert", "vector.query", "vector.delete",
         "http.request", "output.parse", "filter", "document.load", "memory.load", "memory.save"}
     entries = registry.describe()
     assert all(entry["config_schema"] for entry in entries)
