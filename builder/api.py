@@ -56,7 +56,8 @@ class NodeTypes(APIView):
                 "node_types": registry.describe(),
                 "port_types": sorted(BASE_TYPES),
                 "providers": [{"name": p.name, "title": p.title, "chat": p.chat, "embeddings": p.embeddings,
-                               "free_model": p.free_model} for p in PROVIDERS.values()],
+                               "free_model": p.free_model, "chat_models": list(p.chat_models),
+                               "embedding_models": list(p.embedding_models)} for p in PROVIDERS.values()],
             }
         return Response(_CATALOG)
 

@@ -37,7 +37,7 @@ class ClassifyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     provider: str = Field("fake", description="fake, openai, openai_compatible, cohere or anthropic.")
-    model: str = Field("fake-small", min_length=1, max_length=200)
+    model: str = Field("fake-small", min_length=1, max_length=200, json_schema_extra={"x-models": "chat"})
     credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
     base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible or local servers.")
     categories: list[Category] = Field(

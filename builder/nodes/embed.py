@@ -19,7 +19,7 @@ class EmbedConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     provider: str = Field("local", description="local (offline MiniLM), fake, openai, openai_compatible or cohere.")
-    model: str = Field("", max_length=200,
+    model: str = Field("", max_length=200, json_schema_extra={"x-models": "embeddings"},
                        description="Empty: the provider's default embedding model. Local: all-minilm-l6-v2 (default)"
                        " or minilm-static-256 (many times faster, somewhat weaker retrieval; "
                        "query with the model that filled the collection).")

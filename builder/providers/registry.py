@@ -21,21 +21,30 @@ class ProviderInfo:
     needs_key: bool
     env_key: str | None = None  # environment variable that serves as a default credential
     free_model: bool = False  # model name is typed freely (OpenAI-compatible servers)
+    chat_models: tuple[str, ...] = ()  # suggestions for the settings form; any other name is accepted
+    embedding_models: tuple[str, ...] = ()
 
 
 PROVIDERS: dict[str, ProviderInfo] = {
     p.name: p
     for p in (
-        ProviderInfo("fake", "Offline fake (deterministic)", "builder.providers.fake", True, True, False),
-        ProviderInfo("openai", "OpenAI", "builder.providers.openai_provider", True, True, True, "OPENAI_API_KEY"),
+        ProviderInfo("fake", "Offline fake (deterministic)", "builder.providers.fake", True, True, False,
+                     chat_models=("fake-small", "fake-large"), embedding_models=("fake-embed",)),
+        ProviderInfo("openai", "OpenAI", "builder.providers.openai_provider", True, True, True, "OPENAI_API_KEY",
+                     chat_models=("gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o4-mini"),
+                     embedding_models=("text-embedding-3-small", "text-embedding-3-large")),
         ProviderInfo("openai_compatible", "OpenAI-compatible server", "builder.providers.openai_provider",
                      True, True, False, None, True),
-        ProviderInfo("cohere", "Cohere", "builder.providers.cohere_provider", True, True, True, "CO_API_KEY"),
+        ProviderInfo("cohere", "Cohere", "builder.providers.cohere_provider", True, True, True, "CO_API_KEY",
+                     chat_models=("command-a-03-2025", "command-r-plus", "command-r"),
+                     embedding_models=("embed-v4.0", "embed-english-v3.0", "embed-multilingual-v3.0",
+                                       "embed-english-light-v3.0")),
         ProviderInfo("anthropic", "Anthropic", "builder.providers.anthropic_provider", True, False, True,
-                     "ANTHROPIC_API_KEY"),
+                     "ANTHROPIC_API_KEY",
+                     chat_models=("claude-sonnet-4-0", "claude-opus-4-0", "claude-3-5-haiku-latest")),
         ProviderInfo("local", "Local embeddings (all-MiniLM-L6-v2 or its fast static distillation, offline)",
-                     "builder.providers.local_embed",
-                     False, True, False),
+                     "builder.providers.local_embed", False, True, False,
+                     embedding_models=("all-minilm-l6-v2", "minilm-static-256")),
     )
 }
 

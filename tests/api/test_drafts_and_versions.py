@@ -91,6 +91,12 @@ def test_the_catalog_serves_every_node_type_with_its_schema(as_user):
                                     {"type": "prompt.template", "config": {"template": "{{ a }} {{ b }}"}},
                                     format="json").json()
     assert [p["name"] for p in ports["inputs"]] == ["a", "b"]
+    # model fields say which kind of model they take; providers list the models to suggest
+    assert types["llm.chat"]["config_schema"]["properties"]["model"]["x-models"] == "chat"
+    assert types["embed"]["config_schema"]["properties"]["model"]["x-models"] == "embeddings"
+    providers = {p["name"]: p for p in body["providers"]}
+    assert providers["local"]["embedding_models"] == ["all-minilm-l6-v2", "minilm-static-256"]
+    assert "gpt-4o-mini" in providers["openai"]["chat_models"] and providers["anthropic"]["embedding_models"] == []
 
 
 def test_run_inputs_are_checked_before_anything_is_enqueued(as_user, pipeline, django_capture_on_commit_callbacks):

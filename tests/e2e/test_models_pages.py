@@ -42,6 +42,11 @@ def test_the_gallery_makes_both_qa_pipelines_and_the_data_page_shows_the_collect
     page.wait_for_url(re.compile(r"/pipelines/\d+/$"))
     expect(page.locator(".react-flow__node")).to_have_count(5)
     ingest_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    # the embed node's model field offers the local models (any other name may still be typed)
+    page.locator('.react-flow__node[data-id="embed"] .fnode-head').click()
+    suggested = page.get_by_test_id("model-suggestions").locator("option")
+    expect(suggested).to_have_count(2)
+    assert [suggested.nth(i).get_attribute("value") for i in range(2)] == ["all-minilm-l6-v2", "minilm-static-256"]
 
     run = alice_api.start_run(ingest_id, {})
     with alice_api.websocket(run["id"]) as ws:

@@ -30,6 +30,9 @@ export interface ProviderSpec {
   chat: boolean;
   embeddings: boolean;
   free_model?: string | null;
+  /** Known model names, suggested in the settings form. */
+  chat_models?: string[];
+  embedding_models?: string[];
 }
 
 export interface Catalog {

@@ -1,7 +1,7 @@
 /** Renders the fields that lib/schemaForm derives from a node's config JSON schema. */
 import { useState } from "react";
 import type { CredentialInfo, JsonSchema, ProviderSpec } from "../api/types";
-import { boundError, coerce, defaultItem, schemaToFields, templateVariables, type FormField } from "../lib/schemaForm";
+import { boundError, coerce, defaultItem, modelSuggestions, schemaToFields, templateVariables, type FormField } from "../lib/schemaForm";
 
 interface Props {
   schema: JsonSchema;
@@ -17,17 +17,20 @@ interface Props {
 
 export function SchemaForm({ schema, value, onChange, errors = {}, providers = [], credentials, readOnly, idPrefix }: Props) {
   const fields = schemaToFields(schema);
+  const provider = value.provider ?? fields.find((f) => f.name === "provider")?.default;
   return (
     <div className="form">
       {fields.map((f) => (
-        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]} providers={providers} credentials={credentials} readOnly={readOnly} id={`${idPrefix}-${f.name}`} />
+        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]} providers={providers} credentials={credentials} readOnly={readOnly} id={`${idPrefix}-${f.name}`}
+          suggestions={modelSuggestions(f, providers, provider)} />
       ))}
     </div>
   );
 }
 
-function FieldRow({ field, value, onChange, error, providers, credentials, readOnly, id }: {
+function FieldRow({ field, value, onChange, error, providers, credentials, readOnly, id, suggestions = [] }: {
   field: FormField;
+  suggestions?: string[];
   value: unknown;
   onChange(v: unknown): void;
   error?: string;
@@ -120,9 +123,17 @@ function FieldRow({ field, value, onChange, error, providers, credentials, readO
   } else {
     // text, and a credential id typed in while the workspace's credentials are unknown
     control = (
-      <input id={id} className="input" type="text" value={v === null || v === undefined ? "" : String(v)} disabled={readOnly} aria-describedby={describedBy}
-        placeholder={field.kind === "credential" ? "credential id" : undefined} autoComplete="off"
-        onChange={(e) => onChange(coerce(field, e.target.value))} />
+      <>
+        <input id={id} className="input" type="text" value={v === null || v === undefined ? "" : String(v)} disabled={readOnly} aria-describedby={describedBy}
+          placeholder={field.kind === "credential" ? "credential id" : undefined} autoComplete="off"
+          list={suggestions.length ? `${id}-suggestions` : undefined}
+          onChange={(e) => onChange(coerce(field, e.target.value))} />
+        {suggestions.length > 0 && (
+          <datalist id={`${id}-suggestions`} data-testid="model-suggestions">
+            {suggestions.map((m) => <option key={m} value={m} />)}
+          </datalist>
+        )}
+      </>
     );
   }
   return (

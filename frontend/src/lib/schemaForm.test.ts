@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../api/types";
-import { boundError, coerce, defaultConfig, schemaToFields, templateVariables } from "./schemaForm";
+import { boundError, coerce, defaultConfig, modelSuggestions, schemaToFields, templateVariables } from "./schemaForm";
 
 // Shaped like pydantic v2's model_json_schema() output.
 const llmSchema: JsonSchema = {
@@ -83,5 +83,38 @@ describe("templateVariables", () => {
     expect(templateVariables("Summarize {{ text }} for {{user.name}}")).toEqual(["text", "user"]);
     expect(templateVariables("{% for c in chunks %}{{ c }} {{ loop.index }}{% endfor %}{{ question }}")).toEqual(["chunks", "question"]);
     expect(templateVariables("no vars")).toEqual([]);
+  });
+});
+
+describe("modelSuggestions", () => {
+  const providers = [
+    { name: "openai", title: "OpenAI", chat: true, embeddings: true, chat_models: ["gpt-4.1", "gpt-4o-mini"], embedding_models: ["text-embedding-3-small"] },
+    { name: "local", title: "Local", chat: false, embeddings: true, embedding_models: ["all-minilm-l6-v2", "minilm-static-256"] },
+    { name: "openai_compatible", title: "Compatible", chat: true, embeddings: true, free_model: "true" },
+  ];
+  const schema: JsonSchema = {
+    type: "object",
+    properties: {
+      provider: { type: "string", default: "openai" },
+      model: { type: "string", "x-models": "embeddings" },
+      chat_model: { type: "string", "x-models": "chat" },
+      name: { type: "string" },
+    },
+  };
+  const [, model, chatModel, name] = schemaToFields(schema);
+
+  it("suggests the chosen provider's models of the field's kind", () => {
+    expect(model.models).toBe("embeddings");
+    expect(modelSuggestions(model, providers, "openai")).toEqual(["text-embedding-3-small"]);
+    expect(modelSuggestions(chatModel, providers, "openai")).toEqual(["gpt-4.1", "gpt-4o-mini"]);
+    expect(modelSuggestions(model, providers, "local")).toEqual(["all-minilm-l6-v2", "minilm-static-256"]);
+  });
+
+  it("suggests nothing for free-form providers, unknown providers and other fields", () => {
+    expect(modelSuggestions(model, providers, "openai_compatible")).toEqual([]);
+    expect(modelSuggestions(chatModel, providers, "local")).toEqual([]);
+    expect(modelSuggestions(model, providers, "nope")).toEqual([]);
+    expect(modelSuggestions(model, providers, undefined)).toEqual([]);
+    expect(modelSuggestions(name, providers, "openai")).toEqual([]);
   });
 });

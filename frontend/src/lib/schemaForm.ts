@@ -2,7 +2,7 @@
  * Map a pydantic v2 JSON schema to a list of form fields. Pure: the settings panel renders
  * whatever this returns, so every widget decision is made (and tested) here.
  */
-import type { JsonSchema } from "../api/types";
+import type { JsonSchema, ProviderSpec } from "../api/types";
 
 export type FieldKind =
   | "text"
@@ -30,6 +30,8 @@ export interface FormField {
   /** For `list`: the fields of each item (arrays of objects), or null for scalar items. */
   itemFields?: FormField[] | null;
   itemKind?: FieldKind;
+  /** A model name field: suggest the chosen provider's models of this kind. */
+  models?: "chat" | "embeddings";
   schema: JsonSchema;
 }
 
@@ -109,6 +111,8 @@ export function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, requir
     default: s.default,
     schema: s,
   };
+  const models = s["x-models"];
+  if (kind === "text" && (models === "chat" || models === "embeddings")) field.models = models;
   if (kind === "select") {
     const values = s.enum ?? [s.const];
     field.options = values.map((v) => ({ value: v, label: String(v) }));
@@ -195,4 +199,15 @@ export function templateVariables(template: string): string[] {
     if (!locals.has(m[1]) && m[1] !== "loop") found.add(m[1]);
   }
   return [...found];
+}
+
+/**
+ * Model names to suggest for a model field, given the node's provider: the catalog's known
+ * models of that kind (any other name may still be typed, e.g. a newer model or a local server's).
+ */
+export function modelSuggestions(field: FormField, providers: readonly ProviderSpec[], provider: unknown): string[] {
+  if (!field.models || typeof provider !== "string") return [];
+  const spec = providers.find((p) => p.name === provider);
+  if (!spec) return [];
+  return [...((field.models === "chat" ? spec.chat_models : spec.embedding_models) ?? [])];
 }
