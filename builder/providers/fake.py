@@ -6,6 +6,11 @@ answer, any other model name with its own variation. Replies stream word by word
 ``on_token``; ``params.extra["latency_ms"]`` is the total simulated latency, spread over the
 stream (no sleeping at all when it is 0). Usage is counted with :mod:`builder.tokens`.
 
+A classifier prompt (a system message listing ``Categories:`` as ``- name: description`` lines, as
+``router.classify`` sends) is answered with the category sharing the most words with the user's
+text (its name counts too), or "none" when no category shares a word, so routing by model works
+offline and predictably.
+
 Test hooks, written into the last user message:
   ``[[fake:fail:<kind>]]``           every call fails with ``ProviderError(kind)``;
   ``[[fake:fail_times:<n>:<kind>]]`` the first ``n`` calls with that prompt (per process) fail;
@@ -99,8 +104,36 @@ def _check_hooks(last_user: str) -> None:
                         status=429 if kind == "rate_limit" else None)
 
 
+_CATEGORY = re.compile(r"^- ([A-Za-z_][A-Za-z0-9_]*)(?::\s*(.*))?$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower().replace("_", " ")) if len(w) > 2}
+
+
+def classify_reply(messages: list[dict[str, str]]) -> str | None:
+    """The fake's answer to a classifier prompt, or None when ``messages`` hold none."""
+    system = next((m.get("content", "") for m in messages if m.get("role") == "system"), "")
+    if "\nCategories:\n" not in system:
+        return None
+    listed = system.split("\nCategories:\n", 1)[1].split("\n\n", 1)[0]
+    asked = _words(_last_user(messages))
+    best, best_score = "none", 0
+    for line in listed.splitlines():
+        match = _CATEGORY.match(line.strip())
+        if match:
+            score = len(asked & _words(f"{match.group(1)} {match.group(2) or ''}"))
+            if score > best_score:
+                best, best_score = match.group(1), score
+    return best
+
+
 def reply_for(model: str, messages: list[dict[str, str]], json_mode: bool = False) -> str:
     """The deterministic reply of ``model`` to ``messages`` (before max_tokens and stop)."""
+    category = classify_reply(messages)
+    if category is not None and not json_mode:
+        return category
     last_user = _last_user(messages)
     digest = _digest(model, *(f"{m.get('role')}:{m.get('content')}" for m in messages))
     words = last_user.split()

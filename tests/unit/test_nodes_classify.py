@@ -62,3 +62,13 @@ def test_the_value_is_sent_down_the_default_branch_when_no_category_is_named(run
               {"value": {"order": 7}}, ctx=ctx)
     assert out == {"other": {"order": 7}, "label": "other"}
     assert ctx.usages and ctx.usages[0]["prompt_tokens"] > 0
+
+
+def test_the_fake_provider_routes_offline_by_shared_words(run):
+    config = {"provider": "fake", "categories": [
+        {"name": "refund", "description": "The customer wants money back."},
+        {"name": "delivery", "description": "Where a parcel is, or when it comes."}]}
+    assert run("router.classify", config, {"value": "Please give my money back"}) == {
+        "refund": "Please give my money back", "label": "refund"}
+    assert run("router.classify", config, {"value": "When does my parcel arrive?"})["label"] == "delivery"
+    assert run("router.classify", config, {"value": "Hello!"})["label"] == "other"
