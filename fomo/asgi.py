@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fomo.settings")
 
@@ -23,9 +24,29 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from runs.routing import websocket_urlpatterns  # noqa: E402
 
+
+class TokenOrSameOrigin:
+    """The websocket origin policy. A handshake that carries an ``Origin`` must name this server,
+    whatever it authenticates with. One without an ``Origin`` is let through only when it offers
+    an API token (``Sec-WebSocket-Protocol: bearer, <token>``): browsers always send ``Origin``,
+    so such a client is a program, and it is authenticated by the token it presents, never by a
+    cookie (the consumer ignores the session when a token is offered), which leaves nothing for
+    a cross-site page to hijack."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.checked = AllowedHostsOriginValidator(app)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
+        if not has_origin and list(scope.get("subprotocols") or [])[:1] == ["bearer"]:
+            return await self.app(scope, receive, send)
+        return await self.checked(scope, receive, send)
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": TokenOrSameOrigin(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -87,10 +87,22 @@ def test_a_token_scoped_to_another_workspace_sees_nothing(live_stack, team):
         assert closed_with(sock) == 4404
 
 
-def test_the_origin_header_is_still_required(live_stack, team):
+def test_a_program_with_a_token_needs_no_origin_but_a_cookie_or_a_foreign_origin_is_refused(live_stack, team):
     token, _ = token_of(team["alice"])
+    with connect(live_stack, team["run"], token, origin=False) as sock:  # e.g. a script's websocket client
+        assert read_events(sock)[-1]["type"] == "run.finished"
+    with connect(live_stack, team["run"], "fomo_bad_token", origin=False) as sock:
+        assert closed_with(sock) == 4401  # the token decides: a session cookie would not be looked at
+    url = f"{live_stack.ws_url}/ws/runs/{team['run']}/"
+    cookie = {"Cookie": team["alice"].cookie_header()}
+    with pytest.raises(InvalidStatus):  # a session without Origin could be a forged cross-site request
+        ws_client.connect(url, additional_headers=cookie, open_timeout=10)
     with pytest.raises(InvalidStatus):
-        connect(live_stack, team["run"], token, origin=False)
+        ws_client.connect(url, subprotocols=["bearer", token], additional_headers={"Origin": "http://evil.example"},
+                          open_timeout=10)
+    with pytest.raises(InvalidStatus):  # a cookie next to an empty bearer offer is still not enough
+        ws_client.connect(url, subprotocols=["bearer"], additional_headers={**cookie, "Origin": "http://evil.example"},
+                          open_timeout=10)
 
 
 def test_revoking_the_token_closes_its_open_socket(live_stack, team):
