@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
 from builder.nodes.names import Identifier
-from builder.providers import pricing
-from builder.providers.base import ChatParams, ProviderError
+from builder.providers.base import ChatParams
 
 RESERVED = frozenset({"label", "value"})
 MAX_VALUE_CHARS = 100_000
@@ -33,29 +32,13 @@ class Category(BaseModel):
     description: str = Field("", max_length=2_000, description="What belongs here, in a sentence.")
 
 
-class ClassifyConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    provider: str = Field("fake", description="fake, openai, openai_compatible, cohere or anthropic.")
-    model: str = Field("fake-small", min_length=1, max_length=200, json_schema_extra={"x-models": "chat"})
-    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
-    base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible or local servers.")
+class ClassifyConfig(provider_fields.ChatModelConfig):
     categories: list[Category] = Field(
         default_factory=lambda: [Category(name="question", description="The text asks something."),
                                  Category(name="complaint", description="The text reports a problem.")],
         min_length=1, max_length=32)
     default_branch: Identifier = Field("other", description="Taken when the answer names no category.")
     instructions: str | None = Field(None, max_length=20_000, description="Extra guidance for the model.")
-
-    @field_validator("provider")
-    @classmethod
-    def _known_chat_provider(cls, value: str) -> str:
-        return provider_fields.known_provider(value, "chat")
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        return provider_fields.http_url(value)
 
     @field_validator("categories")
     @classmethod
@@ -126,14 +109,6 @@ class ClassifyNode(Node):
                             kind="bad_input", field="value")
         messages = [{"role": "system", "content": system_prompt(config)}, {"role": "user", "content": text}]
         params = ChatParams(model=config.model, temperature=0, max_tokens=50)
-        try:
-            client = ctx.services.chat(config.provider, config.credential, config.base_url)
-            result = await client.complete(messages, params, on_token=ctx.token,
-                                           on_retry=lambda _attempt, _err: ctx.void_tokens())
-        except ProviderError as exc:
-            raise NodeError(exc.message, kind=exc.kind, retryable=exc.retryable) from exc
-        used = result.model or config.model
-        ctx.usage(model=used, prompt_tokens=result.usage.prompt_tokens,
-                  completion_tokens=result.usage.completion_tokens, cost=pricing.cost(used, result.usage))
+        result, _ = await provider_fields.ask_chat(ctx, config, messages, params)
         chosen = choose(result.text, [c.name for c in config.categories]) or config.default_branch
         return {chosen: value, "label": chosen}

@@ -1,6 +1,14 @@
-"""Config checks shared by every node that calls a model provider."""
+"""Config fields and checks shared by every node that calls a model provider, and the one way a
+node asks a chat model (errors as node errors, streamed tokens, usage and cost recorded)."""
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from builder.nodes.base import NodeContext, NodeError
+from builder.providers import pricing
+from builder.providers.base import ChatParams, ChatResult, ProviderError
 from builder.providers.registry import PROVIDERS
 
 
@@ -21,3 +29,41 @@ def http_url(value: str | None) -> str | None:
     if not value.startswith(("http://", "https://")):
         raise ValueError("base_url must start with http:// or https://")
     return value
+
+
+class ChatModelConfig(BaseModel):
+    """The fields that pick a chat model; a node's config extends it with its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str = Field("fake", description="fake, openai, openai_compatible, cohere or anthropic.")
+    model: str = Field("fake-small", min_length=1, max_length=200, json_schema_extra={"x-models": "chat"})
+    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
+    base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible or local servers.")
+
+    @field_validator("provider")
+    @classmethod
+    def _known_chat_provider(cls, value: str) -> str:
+        return known_provider(value, "chat")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return http_url(value)
+
+
+async def ask_chat(ctx: NodeContext, config: Any, messages: list[dict[str, str]],
+                   params: ChatParams) -> tuple[ChatResult, float | None]:
+    """One streamed completion from the model ``config`` names, and its cost (None: unknown).
+    Tokens stream to the trace (voided when an attempt is retried); usage is recorded on ``ctx``."""
+    try:
+        client = ctx.services.chat(config.provider, config.credential, config.base_url)
+        result = await client.complete(messages, params, on_token=ctx.token,
+                                       on_retry=lambda _attempt, _err: ctx.void_tokens())
+    except ProviderError as exc:
+        raise NodeError(exc.message, kind=exc.kind, retryable=exc.retryable) from exc
+    used = result.model or config.model
+    cost = pricing.cost(used, result.usage)
+    ctx.usage(model=used, prompt_tokens=result.usage.prompt_tokens,
+              completion_tokens=result.usage.completion_tokens, cost=cost)
+    return result, cost

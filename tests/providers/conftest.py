@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 from builder.providers import registry
@@ -51,3 +52,13 @@ async def make_embedder(llm_stub: LLMStub) -> AsyncIterator[Callable[..., Any]]:
     yield make
     for client in made:
         await client.aclose()
+
+
+def dot(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Any:
+    """The bundled local embedder (both local models), loaded once per module."""
+    return registry.make_embedder("local")

@@ -19,7 +19,7 @@ class StubServices:
 
     def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         assert provider == self.provider
-        return registry.make_chat(provider, api_key="sk-test", base_url=self.base_url, backoff_base=0.01)
+        return registry.make_chat(provider, api_key="sk-test", base_url=self.base_url, backoff_base_s=0.01)
 
 
 def triage(provider: str) -> dict[str, Any]:

@@ -8,15 +8,7 @@ import pytest
 from builder.providers import registry
 from builder.providers.base import ProviderError
 from builder.providers.local_embed import DIMENSIONS, MODEL_NAME
-
-
-def dot(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return registry.make_embedder("local")
+from tests.providers.conftest import dot
 
 
 @pytest.mark.asyncio

@@ -7,18 +7,10 @@ import stat
 import numpy as np
 import pytest
 
-from builder.providers import local_static, registry
+from builder.providers import local_static
 from builder.providers.base import ProviderError
 from builder.providers.local_static import DIMENSIONS, MODEL_NAME
-
-
-def dot(a: list[float], b: list[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return registry.make_embedder("local")
+from tests.providers.conftest import dot
 
 
 @pytest.mark.asyncio
