@@ -15,30 +15,16 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.providers import pricing
-from builder.providers.base import ChatParams, ProviderError
-from builder.providers.registry import PROVIDERS
+from builder.providers.base import ChatParams
 
 MAX_SCHEMA_CHARS = 100_000
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON|json5)?[ \t]*\n(.*?)```", re.DOTALL)
 
 
-class RepairModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    provider: str = Field("fake", description="The chat provider asked to fix an answer that does not match.")
-    model: str = Field("fake-small", min_length=1, max_length=200)
-    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
-    base_url: str | None = Field(None, max_length=2000)
-
-    @field_validator("provider")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        known = sorted(name for name, p in PROVIDERS.items() if p.chat)
-        if value not in known:
-            raise ValueError(f"unknown chat provider {value!r}; choose one of {', '.join(known)}")
-        return value
+class RepairModel(provider_fields.ChatModelConfig):
+    """The chat model asked to fix an answer that does not match."""
 
 
 class OutputParseConfig(BaseModel):
@@ -116,14 +102,8 @@ async def _repair(ctx: NodeContext, repair: RepairModel, schema: dict[str, Any],
                                     f"Problem: {problem}"},
     ]
     params = ChatParams(model=repair.model, response_format="json" if repair.provider == "openai" else None)
-    try:
-        client = ctx.services.chat(repair.provider, repair.credential, repair.base_url)
-        result = await client.complete(messages, params)
-    except ProviderError as exc:
-        raise NodeError(f"the repair model failed: {exc.message}", kind=exc.kind, retryable=exc.retryable) from exc
-    model = result.model or repair.model
-    ctx.usage(model=model, prompt_tokens=result.usage.prompt_tokens,
-              completion_tokens=result.usage.completion_tokens, cost=pricing.cost(model, result.usage))
+    result, _ = await provider_fields.ask_chat(ctx, repair, messages, params, stream=False,
+                                               failure="the repair model failed: ")
     return str(result.text)
 
 

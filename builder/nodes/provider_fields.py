@@ -52,16 +52,20 @@ class ChatModelConfig(BaseModel):
         return http_url(value)
 
 
-async def ask_chat(ctx: NodeContext, config: Any, messages: list[dict[str, str]],
-                   params: ChatParams) -> tuple[ChatResult, float | None]:
-    """One streamed completion from the model ``config`` names, and its cost (None: unknown).
-    Tokens stream to the trace (voided when an attempt is retried); usage is recorded on ``ctx``."""
+async def ask_chat(ctx: NodeContext, config: Any, messages: list[dict[str, str]], params: ChatParams, *,
+                   stream: bool = True, failure: str = "") -> tuple[ChatResult, float | None]:
+    """One completion from the model ``config`` names, and its cost (None: unknown). With ``stream``
+    its tokens go to the trace (voided when an attempt is retried). Usage is recorded on ``ctx``; a
+    provider error fails the node with its kind, its message prefixed by ``failure``."""
     try:
         client = ctx.services.chat(config.provider, config.credential, config.base_url)
-        result = await client.complete(messages, params, on_token=ctx.token,
-                                       on_retry=lambda _attempt, _err: ctx.void_tokens())
+        if stream:
+            result = await client.complete(messages, params, on_token=ctx.token,
+                                           on_retry=lambda _attempt, _err: ctx.void_tokens())
+        else:
+            result = await client.complete(messages, params)
     except ProviderError as exc:
-        raise NodeError(exc.message, kind=exc.kind, retryable=exc.retryable) from exc
+        raise NodeError(failure + exc.message, kind=exc.kind, retryable=exc.retryable) from exc
     used = result.model or config.model
     cost = pricing.cost(used, result.usage)
     ctx.usage(model=used, prompt_tokens=result.usage.prompt_tokens,
