@@ -4,6 +4,8 @@ Prints one JSON line per figure::
 
     {"name": "canvas_open_500_ms", "value": ..., "unit": "ms"}
     {"name": "canvas_pan_frame_ms", "value": ..., "unit": "ms"}
+    {"name": "canvas_pan_worst_frame_ms", "value": ..., "unit": "ms"}
+    {"name": "canvas_pan_release_ms", "value": ..., "unit": "ms"}
 
 canvas_open_500_ms: a pipeline of 500 nodes and 600 edges (100 ``text.constant`` feeding
 400 ``merge`` nodes, laid out on a grid) is opened in the editor; the figure is the time from
@@ -20,7 +22,14 @@ those, median of ``--reps`` drags. Work, not the interval between frames: headle
 draws at most 60 frames a second whatever the flags (a blank page's frames are 16.7-17.5 ms
 apart), and Playwright waits for each move to be handled, so intervals cannot go below ~17 ms
 and, measured between a panned frame and the idle frame before it, they hid pan steps costing
-over 100 ms.
+over 100 ms. The machine's other load shows in it (on 2 busy cores a run can read 2x its quiet
+value), so ``--reps`` defaults to 5 drags.
+
+A median says nothing of the frames around it, so two more figures come from the same drags:
+canvas_pan_worst_frame_ms, the slowest panned frame (at a far zoom the canvas draws its pan
+picture at the first step, see frontend/src/lib/panSnapshot.ts), and canvas_pan_release_ms,
+the main thread's work from the release until two frames later (the canvas giving back its
+live layers); medians of ``--reps`` drags.
 
 Run: ``.venv/bin/python bench/canvas_bench.py [--reps N]``. Needs Chromium (Debian's at
 /usr/bin/chromium, else Playwright's own).
@@ -119,41 +128,48 @@ PANE_POINT_JS = """() => {
 TRACE_CATEGORIES = ["devtools.timeline", "toplevel", "benchmark"]
 
 
-def frame_work(trace: dict[str, Any]) -> list[float]:
-    """Main-thread busy ms of each frame that handled a mouse move (see the module docstring)."""
+def frame_work(trace: dict[str, Any]) -> dict[str, Any]:
+    """Main-thread busy ms of each frame that handled a mouse move ("moves", in order), and of
+    the frame that handled the release ("release"; see the module docstring)."""
     events = trace["traceEvents"]
     names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
              if e.get("ph") == "M" and e.get("name") == "thread_name"}
     complete = [e for e in events if e.get("ph") == "X" and "dur" in e
                 and names.get((e["pid"], e["tid"])) == "CrRendererMain"]
     # The page's renderer is the one that drew frames while the mouse moved.
-    def is_move(e: dict[str, Any]) -> bool:
-        return e["name"] == "EventDispatch" and e.get("args", {}).get("data", {}).get("type") == "mousemove"
+    def is_move(e: dict[str, Any], kind: str = "mousemove") -> bool:
+        return e["name"] == "EventDispatch" and e.get("args", {}).get("data", {}).get("type") == kind
 
     by_thread: dict[tuple[int, int], int] = {}
     for e in complete:
         if is_move(e):
             by_thread[(e["pid"], e["tid"])] = by_thread.get((e["pid"], e["tid"]), 0) + 1
     if not by_thread:
-        return []
+        return {"moves": [], "release": None}
     main = max(by_thread, key=lambda k: by_thread[k])
     evs = sorted((e for e in complete if (e["pid"], e["tid"]) == main), key=lambda e: e["ts"])
     tasks = [e for e in evs if e["name"] == "ThreadControllerImpl::RunTask"]
     frames = [e for e in evs if e["name"] == "ProxyMain::BeginMainFrame"]
     moves = [e["ts"] for e in evs if is_move(e)]
+    ups = [e["ts"] for e in evs if is_move(e, "mouseup")]
     out: list[float] = []
+    release = None
     prev_end = None
     for f in frames:
         end = f["ts"] + f["dur"]
-        if prev_end is not None and any(prev_end <= m < end for m in moves):
-            busy = sum(t["dur"] for t in tasks if prev_end <= t["ts"] < end)
-            out.append(busy / 1000)
+        if prev_end is not None:
+            busy = sum(t["dur"] for t in tasks if prev_end <= t["ts"] < end) / 1000
+            if any(prev_end <= m < end for m in moves):
+                out.append(busy)
+            elif ups and end > ups[0]:
+                release = (release or 0) + busy  # every frame from the release to the trace's end
         prev_end = end
-    return out
+    return {"moves": out, "release": release}
 
 
 def pan_once(page: Page, browser: Browser) -> dict[str, Any]:
-    """One drag on the pane; returns the median main-thread work of the frames that panned."""
+    """One drag on the pane: the median and slowest main-thread work of the frames that panned, and
+    the work of the release (see the module docstring)."""
     page.evaluate("() => window.__fomoFlow.fitView({padding: 0.15, maxZoom: 1})")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     start = page.evaluate(PANE_POINT_JS)
@@ -170,15 +186,18 @@ def pan_once(page: Page, browser: Browser) -> dict[str, Any]:
         dy = 3 * ((i % 20) - 10)
         page.mouse.move(x0 + dx, y0 + 40 + dy)
     page.mouse.up()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     trace = json.loads(browser.stop_tracing())
     after = page.evaluate("() => document.querySelector('.react-flow__viewport').style.transform")
-    work = sorted(frame_work(trace))
-    return {"median": work[len(work) // 2] if work else None, "frames": len(work), "moved": before != after}
+    frames = frame_work(trace)
+    work = sorted(frames["moves"])
+    return {"median": work[len(work) // 2] if work else None, "worst": work[-1] if work else None,
+            "release": frames["release"], "frames": len(work), "moved": before != after}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="fomo-canvas-bench-"))
     stack = start_stack(tmp, workers=0)
@@ -202,6 +221,11 @@ def main() -> int:
         print(json.dumps({"name": "canvas_open_500_ms", "value": round(statistics.median(opens), 1), "unit": "ms"}))
         print(json.dumps({"name": "canvas_pan_frame_ms",
                           "value": round(statistics.median(p_["median"] for p_ in pans), 2), "unit": "ms"}))
+        print(json.dumps({"name": "canvas_pan_worst_frame_ms",
+                          "value": round(statistics.median(p_["worst"] for p_ in pans), 1), "unit": "ms"}))
+        releases = [p_["release"] for p_ in pans if p_["release"] is not None]
+        print(json.dumps({"name": "canvas_pan_release_ms",
+                          "value": round(statistics.median(releases), 1) if releases else None, "unit": "ms"}))
         return 0
     finally:
         stack.stop()

@@ -292,10 +292,13 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   // drag on window, so the shield does not interrupt it. Raised at the first step, not on the
   // press: a click on the pane (mouse down and up in place) must still land on the pane.
   const dragPan = useRef<"no" | "pressed" | "raised">("no");
+  const pictured = useCallback(() => lod.current.far && lod.current.big, []);
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    wrap.current?.classList.add("is-moving");
     dragPan.current = event && (event.type === "mousedown" || event.type === "pointerdown") ? "pressed" : "no";
-  }, []);
+    // A press that may become a picture pan (below) leaves the layers as they are: hiding their
+    // handles and promoting the viewport would only cost a restyle and repaint on release.
+    if (dragPan.current === "no" || !pictured()) wrap.current?.classList.add("is-moving");
+  }, [pictured]);
   // A big pipeline drag-panned far out also swaps its node and edge layers for one picture of
   // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
   // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
@@ -346,7 +349,10 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     if (dragPan.current !== "pressed" || !el) return;
     dragPan.current = "raised";
     el.classList.add("is-panning");
-    if (!lod.current.far || !lod.current.big || !paintPicture()) return;
+    if (!pictured() || !paintPicture()) {
+      el.classList.add("is-moving");
+      return;
+    }
     el.classList.add("is-snapshot");
     const [x, y, zoom] = rf.getState().transform;
     held.current = { from: { x, y, zoom }, to: { x, y, zoom }, background: el.querySelector<SVGElement>(".react-flow__background") };
