@@ -22,7 +22,7 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { estimateSize, fitViewport } from "../lib/viewport";
-import { paintSnapshot, readScene } from "../lib/panSnapshot";
+import { paintSnapshot, readScene, type Scene } from "../lib/panSnapshot";
 import type { GraphNode } from "../api/types";
 import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
 import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
@@ -51,6 +51,8 @@ export const BIG_GRAPH = 200;
 /** How often the pan picture follows live changes (see paintPicture). */
 const SNAPSHOT_REDRAW_MS = 150;
 const BACKGROUND_GAP = 20;
+/** A pan picture up to this size (~16 MB) is kept for the next pan, in case nothing changes. */
+const KEEP_PICTURE_PIXELS = 4_000_000;
 
 type Size = { width: number; height: number };
 interface Cached {
@@ -87,6 +89,8 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const lod = useRef({ far, big });
   lod.current = { far, big };
   const snapshot = useRef<HTMLCanvasElement>(null);
+  // Bumped whenever xyflow measures a node: a new size is a new picture.
+  const measuredAt = useRef(0);
   const [miniWanted, setMiniWanted] = useState(false);
   const showMini = !big || miniWanted;
   const wrap = useRef<HTMLDivElement>(null);
@@ -173,6 +177,10 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     });
   }, [doc.edges, selEdges, edgeErrors, activeKey, big]);
 
+  // Read by paintPicture, which is made once.
+  const shown = useRef({ nodes, edges });
+  shown.current = { nodes, edges };
+
   const onNodesChange = useCallback(
     (changes: NodeChange<FomoFlowNode>[]) => {
       const positions: Record<string, { x: number; y: number }> = {};
@@ -188,6 +196,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         } else if (c.type === "dimensions" && c.dimensions) {
           // Remembered for when the node object is next rebuilt; xyflow keeps it meanwhile.
           sizes.current.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+          measuredAt.current += 1;
         }
       }
       if (Object.keys(positions).length && !readOnly) useGraph.getState().edit((d) => moveNodes(d, positions), "drag");
@@ -303,11 +312,19 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
   // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
   // shield keeps the pointer off the picture.
+  // The scene is read again only when something it is read from has changed since the last pan
+  // (what the nodes and edges are, a run's live states, the save's errors, sizes, the zoom's
+  // level of detail); an unchanged scene at an unchanged zoom keeps its pixels (paintSnapshot).
+  const drawnFrom = useRef<{ inputs: unknown[]; scene: Scene } | null>(null);
   const paintPicture = useCallback((): boolean => {
     const el = wrap.current, canvas = snapshot.current;
     if (!el || !canvas) return false;
     const { nodeLookup, transform, width, height } = rf.getState();
-    const scene = readScene(el, (id) => nodeLookup.get(id));
+    const run = useRun.getState(), save = useSave.getState();
+    const inputs = [shown.current.nodes, shown.current.edges, run.runId, run.live, run.detail, save.byNode, save.byEdge, lod.current.far, measuredAt.current];
+    const last = drawnFrom.current;
+    const scene = last && last.inputs.every((v, i) => v === inputs[i]) ? last.scene : readScene(el, (id) => nodeLookup.get(id));
+    drawnFrom.current = { inputs, scene };
     return paintSnapshot(canvas, scene, { x: transform[0], y: transform[1], zoom: transform[2] }, { width, height });
   }, [rf]);
   // While the picture shows, the viewport is held: xyflow's store keeps the transform the pan
@@ -324,7 +341,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
     const el = wrap.current, canvas = snapshot.current;
     if (canvas) {
       canvas.style.transform = "";
-      canvas.width = 0; // frees its pixels
+      if (canvas.width * canvas.height > KEEP_PICTURE_PIXELS) canvas.width = 0; // frees them
     }
     if (h?.background) h.background.style.transform = "";
     el?.classList.remove("is-snapshot");

@@ -322,6 +322,10 @@ export function paintSnapshot(canvas: HTMLCanvasElement, scene: Scene, view: Vie
   const ctx = region && canvas.getContext("2d");
   if (!region || !ctx) return false;
   const scale = view.zoom * (window.devicePixelRatio || 1);
+  const at = `${region.x} ${region.y} ${region.w} ${region.h} ${scale}`;
+  // The same scene over the same region at the same scale is already there (an earlier pan).
+  const last = painted.get(canvas);
+  if (last && last.scene === scene && last.at === at && canvas.width > 0) return true;
   canvas.width = Math.ceil(region.w * scale);
   canvas.height = Math.ceil(region.h * scale);
   canvas.style.left = `${region.x}px`;
@@ -329,5 +333,8 @@ export function paintSnapshot(canvas: HTMLCanvasElement, scene: Scene, view: Vie
   canvas.style.width = `${region.w}px`;
   canvas.style.height = `${region.h}px`;
   drawScene(ctx, scene, region, scale, (d) => new Path2D(d));
+  painted.set(canvas, { scene, at });
   return true;
 }
+
+const painted = new WeakMap<HTMLCanvasElement, { scene: Scene; at: string }>();
