@@ -31,6 +31,7 @@ api = [
     path("pipelines/<int:pk>/runs", r.PipelineRuns.as_view()),
     path("runs/<int:pk>", r.RunDetail.as_view()),
     path("runs/<int:pk>/events", r.RunEvents.as_view()),
+    path("runs/<int:pk>/nodes/<str:node_id>", r.RunNode.as_view()),
     path("runs/<int:pk>/cancel", r.RunCancel.as_view()),
     path("workspaces/<int:workspace_id>/credentials", bc.WorkspaceCredentials.as_view()),
     path("credentials/<int:pk>", bc.CredentialDetail.as_view()),

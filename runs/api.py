@@ -56,6 +56,13 @@ class RunDetail(APIView):
         return Response(s.run_detail(run_for(request.user, pk)))
 
 
+class RunNode(APIView):
+    """One node record with its inputs and outputs whole (a run detail leaves large ones out)."""
+
+    def get(self, request: Request, pk: int, node_id: str) -> Response:
+        return Response(s.node_record(run_for(request.user, pk), node_id, request.query_params.get("item")))
+
+
 class RunEvents(APIView):
     def get(self, request: Request, pk: int) -> Response:
         run = run_for(request.user, pk)

@@ -96,20 +96,31 @@ class SharedPipeline(APIView):
         return Response(out)
 
 
+def _shared_run(token: str, run_id: int) -> Run:
+    link = sharing.share_link_for(token)
+    if not link.include_runs:
+        raise Http404
+    run = Run.objects.select_related("pipeline", "version").filter(pk=run_id, pipeline=link.pipeline).first()
+    if run is None:
+        raise Http404
+    return run
+
+
 class SharedRun(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request: Request, token: str, run_id: int) -> Response:
-        link = sharing.share_link_for(token)
-        if not link.include_runs:
-            raise Http404
-        run = Run.objects.select_related("pipeline", "version").filter(pk=run_id, pipeline=link.pipeline).first()
-        if run is None:
-            raise Http404
-        detail = rs.run_detail(run)
+        detail = rs.run_detail(_shared_run(token, run_id), share_token=token)
         detail["graph"], _ = sharing.strip_credentials(detail["graph"])
         detail["started_by"] = None
         return Response(detail)
+
+
+class SharedRunNode(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, token: str, run_id: int, node_id: str) -> Response:
+        return Response(rs.node_record(_shared_run(token, run_id), node_id, request.query_params.get("item")))
 
 
 class SharedDuplicate(APIView):

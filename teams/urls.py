@@ -36,6 +36,7 @@ api = [
     path("pipelines/<int:pk>/embed-keys/<int:key_id>/rotate", em.EmbedKeyRotate.as_view()),
     path("share/<str:token>", sh.SharedPipeline.as_view()),
     path("share/<str:token>/runs/<int:run_id>", sh.SharedRun.as_view()),
+    path("share/<str:token>/runs/<int:run_id>/nodes/<str:node_id>", sh.SharedRunNode.as_view()),
     path("share/<str:token>/duplicate", sh.SharedDuplicate.as_view()),
     path("runs/<int:pk>/stream", r.RunStream.as_view()),
     path("schema", SpectacularAPIView.as_view()),

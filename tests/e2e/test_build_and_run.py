@@ -88,6 +88,15 @@ def test_it_builds_and_runs_the_transcript_pipeline_from_an_empty_canvas(
     mapper.locator(".fnode-head").click()
     page.get_by_role("tab", name="Inspect").click()
     expect(page.get_by_test_id("inspector")).to_contain_text("Map items")
+    # The split node's input (the whole transcript) is too large for the run detail: its first
+    # characters show, and the whole text loads on request.
+    split.locator(".fnode-head").click()
+    cut = page.get_by_test_id("truncated-inputs")
+    expect(cut).to_contain_text('{"text": "')
+    cut.get_by_role("button", name=re.compile(r"Load all \([\d,]+ chars\)")).click()
+    expect(cut).to_have_count(0)
+    page.get_by_test_id("inspector").get_by_role("button", name=re.compile("Show all")).first.click()
+    expect(page.get_by_test_id("inspector")).to_contain_text(transcript().strip()[-60:])
 
     run_id = page.evaluate("location.hash").split("run=")[1]
     page.goto(f"{base_url}/runs/{run_id}/")

@@ -56,6 +56,7 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/pipelines/<int:pk>/embed-keys/<int:key_id>/rotate": {"POST": ("edit", None)},
     "api/runs/<int:pk>": {"GET": ("read", None)},
     "api/runs/<int:pk>/events": {"GET": ("read", None)},
+    "api/runs/<int:pk>/nodes/<str:node_id>": {"GET": ("read", None)},
     "api/runs/<int:pk>/stream": {"GET": ("read", None)},
     "api/runs/<int:pk>/cancel": {"POST": ("run", None)},
     "api/workspaces/<int:workspace_id>": {"GET": ("read", None), "PATCH": ("admin", {"name": "x"})},
@@ -90,6 +91,7 @@ EXPECT: dict[str, dict[str, tuple[str, Any]]] = {
     "api/tokens/<int:pk>": {"DELETE": ("session", None)},
     "api/share/<str:token>": {"GET": ("share", None)},
     "api/share/<str:token>/runs/<int:run_id>": {"GET": ("share", None)},
+    "api/share/<str:token>/runs/<int:run_id>/nodes/<str:node_id>": {"GET": ("share", None)},
     "api/share/<str:token>/duplicate": {"POST": ("share_login", {})},
     "api/schema": {"GET": ("login", None)},
     "api/docs": {"GET": ("login", None)},
@@ -166,6 +168,7 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
     PipelineVersion.objects.create(pipeline=pipeline, number=1, graph=pipeline.draft)
     run = Run.objects.create(pipeline=pipeline, graph=pipeline.draft, inputs={"transcript": "x"},
                              started_by=users["alice"])
+    run.node_runs.create(node_id="n1", status="succeeded", inputs={"x": "a"}, outputs={"text": "b"})
     raw_share, share_hash = new_link_token()
     link = ShareLink.objects.create(pipeline=pipeline, token_hash=share_hash, include_runs=True)
     raw_invite, invite_hash = new_link_token()
@@ -221,7 +224,7 @@ def url_for(route: str, persona: str, world: dict[str, Any]) -> str:
         "workspace_id": world["ws"].pk, "number": 1, "run_id": world["run"].pk, "link_id": world["link"].pk,
         "invite_id": world["invite_obj"].pk, "user_id": world["users"]["vera"].pk, "token": world["share"],
         "name": "nothing-here", "slug": "transcript-summary", "session": "s1",
-        "key_id": world["embed_key"].pk,
+        "key_id": world["embed_key"].pk, "node_id": "n1",
     }
     if route.startswith("api/pipelines/"):
         values["pk"] = p.pk

@@ -206,6 +206,13 @@ export interface NodeErrorInfo {
   field?: string | null;
 }
 
+/** A recorded value too large for a run detail: its size, its first characters, where it is whole. */
+export interface TruncatedValue {
+  chars: number;
+  head: string;
+  url: string;
+}
+
 export interface NodeRun {
   node_id: string;
   item: number | null;
@@ -221,6 +228,8 @@ export interface NodeRun {
   cost: number | null;
   /** The run this record's outputs were copied from, or null when the node ran here. */
   reused_from?: string | number | null;
+  /** Values left out of a run detail for their size (null there); fetch them from `url`. */
+  truncated?: Partial<Record<"inputs" | "outputs", TruncatedValue>>;
 }
 
 export interface RunDetail extends RunSummary {

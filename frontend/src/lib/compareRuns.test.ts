@@ -33,6 +33,18 @@ describe("aligning two runs", () => {
     expect(rows[0].a?.outputs).toEqual({ v: "one" });
   });
 
+  it("compares outputs left out of the details for their size by size and first characters, not by address", () => {
+    const big = (chars: number, head: string, runId: number): NodeRun => ({
+      ...rec("e", "succeeded", null, 5), truncated: { outputs: { chars, head, url: `/api/runs/${runId}/nodes/e` } },
+    });
+    const same = alignRuns(run([gn("e")], [big(90_000, '{"embeddings": [[0.1', 1)]), run([gn("e")], [big(90_000, '{"embeddings": [[0.1', 2)]));
+    expect(same[0].sameOutputs).toBe(true);
+    const longer = alignRuns(run([gn("e")], [big(90_000, '{"embeddings": [[0.1', 1)]), run([gn("e")], [big(90_001, '{"embeddings": [[0.1', 2)]));
+    expect(longer[0].sameOutputs).toBe(false);
+    const whole = alignRuns(run([gn("e")], [big(90_000, "{", 1)]), run([gn("e")], [rec("e", "succeeded", null, 5)]));
+    expect(whole[0].sameOutputs).toBe(false);
+  });
+
   it("keeps records of nodes no longer in either graph", () => {
     expect(alignRuns(run([], [rec("gone", "succeeded", 1, 1)]), run([], [])).map((r) => r.nodeId)).toEqual(["gone"]);
   });

@@ -25,6 +25,12 @@ function wholeRecords(run: RunLike): Map<string, NodeRun> {
 }
 
 /** Canonical JSON (sorted keys), so equal values compare equal whatever their key order. */
+/** A record's outputs, or for outputs left out of the detail for their size, their size and first characters. */
+function comparableOutputs(r: NodeRun | null): unknown {
+  const cut = r?.truncated?.outputs;
+  return cut ? { truncated: cut.chars, head: cut.head } : (r?.outputs ?? null);
+}
+
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
@@ -54,7 +60,7 @@ export function alignRuns(a: RunLike, b: RunLike): CompareRow[] {
       a: x,
       b: y,
       sameStatus: (x?.status ?? null) === (y?.status ?? null),
-      sameOutputs: canonical(x?.outputs) === canonical(y?.outputs),
+      sameOutputs: canonical(comparableOutputs(x)) === canonical(comparableOutputs(y)),
       durationDeltaMs: x?.duration_ms != null && y?.duration_ms != null ? y.duration_ms - x.duration_ms : null,
     };
   });

@@ -1,5 +1,6 @@
 /** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
+import { request } from "../api/client";
 import type { GraphDoc, NodeRun } from "../api/types";
 import { pinNode } from "../lib/graphOps";
 import { reuseActions, reusedFrom } from "../lib/reuse";
@@ -101,9 +102,9 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
       )}
       {live?.tokens && state === "running" && <ValueView label="Streaming" value={live.tokens} />}
       <h3>Inputs</h3>
-      {main ? <Values values={main.inputs} /> : <p className="muted small">Recorded when the node finishes.</p>}
+      {main ? <RecordValues record={main} field="inputs" /> : <p className="muted small">Recorded when the node finishes.</p>}
       <h3>Outputs</h3>
-      {main ? <Values values={main.outputs} /> : live?.outputsPreview ? <Values values={live.outputsPreview} /> : <p className="muted small">—</p>}
+      {main ? <RecordValues record={main} field="outputs" /> : live?.outputsPreview ? <Values values={live.outputsPreview} /> : <p className="muted small">—</p>}
       {(items.length > 0 || live?.items) && (
         <>
           <h3>Map items ({live?.items ?? items.length})</h3>
@@ -115,13 +116,42 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
                     #{it.item} <span className={`status status-${it.status}`}>{it.status}</span> {duration(it.duration_ms)}
                     {it.error ? <span className="error-text"> {it.error.kind}: {it.error.message}</span> : null}
                   </summary>
-                  {it.outputs !== undefined && <Values values={it.outputs} />}
+                  {"node_id" in it ? <RecordValues record={it} field="outputs" /> : null}
                 </details>
               </li>
             ))}
           </ol>
         </>
       )}
+    </div>
+  );
+}
+
+/** A record's inputs or outputs; one left out of the run detail for its size shows its first
+ * characters and loads whole on request (from the address the detail gave). */
+function RecordValues({ record, field }: { record: NodeRun; field: "inputs" | "outputs" }) {
+  const cut = record.truncated?.[field];
+  const [loaded, setLoaded] = useState<{ url: string; value: unknown } | null>(null);
+  const [state, setState] = useState<"idle" | "loading" | "failed">("idle");
+  if (!cut) return <Values values={record[field]} />;
+  if (loaded && loaded.url === cut.url) return <Values values={loaded.value} />;
+  const load = async () => {
+    setState("loading");
+    try {
+      const whole = await request<NodeRun>("GET", cut.url);
+      setLoaded({ url: cut.url, value: whole[field] });
+      setState("idle");
+    } catch {
+      setState("failed");
+    }
+  };
+  return (
+    <div className="value" data-testid={`truncated-${field}`}>
+      <pre className="value-text">{cut.head}…</pre>
+      <button type="button" className="btn btn-small" disabled={state === "loading"} onClick={() => void load()}>
+        {state === "loading" ? "Loading…" : `Load all (${cut.chars.toLocaleString()} chars)`}
+      </button>
+      {state === "failed" && <span className="error-text small" role="alert"> Could not load it; try again.</span>}
     </div>
   );
 }
