@@ -109,6 +109,41 @@ def tiers() -> dict[str, Any]:
                          "request", {"tier": "paid", "question": "How do I export my pipelines?"})
 
 
+TRIAGE_TEAMS = (
+    ("billing", "Charges, invoices, refunds and payments.", "the billing team"),
+    ("bug", "Something in the product is broken, crashes or shows an error.", "the engineering on-call"),
+    ("how_to", "A question about how to do something with the product.", "the support team"),
+)
+
+
+def triage() -> dict[str, Any]:
+    """ticket → a model classifies it → the chosen team's prompt (the others are skipped) → merge →
+    one model drafts the reply; the category is an output too."""
+    g = GraphDoc()
+    g.node("ticket", "input", {"name": "ticket", "type": "text", "required": False,
+                               "default": "I was charged twice this month, please refund one of the payments."},
+           x=0, y=200)
+    g.node("classify", "router.classify", {
+        "provider": "fake", "model": "fake-small",
+        "categories": [{"name": name, "description": about} for name, about, _ in TRIAGE_TEAMS],
+        "default_branch": "other"}, x=260, y=200)
+    g.node("merge", "merge", {}, x=780, y=200)
+    for row, (name, _, team) in enumerate(TRIAGE_TEAMS + (("other", "", "a support generalist"),)):
+        g.node(f"{name}_prompt", "prompt.template",
+               {"template": f"You are {team}. Draft a short, kind reply to this ticket:\n\n{{{{ ticket }}}}"},
+               x=520, y=row * 130)
+        g.edge("classify", name, f"{name}_prompt", "ticket")
+        g.edge(f"{name}_prompt", "text", "merge", "abcd"[row])
+    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30}, x=1040, y=200)
+    g.node("reply", "output", {"name": "reply"}, x=1300, y=120)
+    g.node("team", "output", {"name": "category"}, x=1300, y=300)
+    g.edge("ticket", "value", "classify", "value")
+    g.edge("merge", "value", "llm", "prompt")
+    g.edge("llm", "text", "reply", "value")
+    g.edge("classify", "label", "team", "value")
+    return g.doc()
+
+
 CHAT_SYSTEM = "You are a friendly, concise assistant."
 
 
@@ -155,6 +190,11 @@ TEMPLATES: dict[str, Template] = {t.slug: t for t in (
              "Paid requests go to a stronger model, free ones to a cheap model.",
              (PipelineTemplate("Route by customer tier", "Cheap model for free tier, stronger model for paid.",
                                tiers),)),
+    Template("triage-tickets", "Triage support tickets",
+             "A model reads each ticket and picks its category (billing, bug, how-to or other); only that "
+             "team's prompt runs, then one model drafts the reply.",
+             (PipelineTemplate("Triage support tickets", "Classify by model → the team's prompt → reply.",
+                               triage),)),
     Template("chat", "Chat with a prompt",
              "A prompt template in front of a chat model, with memory: each session's earlier messages go "
              "with the new one, and the exchange is saved back.",

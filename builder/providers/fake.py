@@ -7,8 +7,8 @@ answer, any other model name with its own variation. Replies stream word by word
 stream (no sleeping at all when it is 0). Usage is counted with :mod:`builder.tokens`.
 
 A classifier prompt (a system message listing ``Categories:`` as ``- name: description`` lines, as
-``router.classify`` sends) is answered with the category sharing the most words with the user's
-text (its name counts too), or "none" when no category shares a word, so routing by model works
+``router.classify`` sends) is answered with the category sharing the most content words (crudely
+stemmed) with the user's text (its name counts too), or "none" when no category shares a word, so routing by model works
 offline and predictably.
 
 Test hooks, written into the last user message:
@@ -108,8 +108,21 @@ _CATEGORY = re.compile(r"^- ([A-Za-z_][A-Za-z0-9_]*)(?::\s*(.*))?$")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_STOP = frozenset({"the", "and", "for", "with", "this", "that", "from", "into", "your", "you", "are", "was",
+                   "were", "has", "have", "had", "not", "but", "can", "our", "its", "all", "any", "some",
+                   "about", "when", "what", "which", "who", "will", "would", "there", "their", "them", "they"})
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower().replace("_", " ")) if len(w) > 2}
+    """Content words, crudely stemmed ("charged", "charges" → "charg")."""
+    return {_stem(w) for w in _WORD.findall(text.lower().replace("_", " ")) if len(w) > 2 and w not in _STOP}
 
 
 def classify_reply(messages: list[dict[str, str]]) -> str | None:

@@ -63,3 +63,17 @@ def test_templates_go_only_into_workspaces_the_user_may_edit(as_user, users):  #
     assert as_user("charlie").post("/api/templates/chat", {"workspace": ws}, format="json").status_code == 404
     assert as_user("bob").post("/api/templates/chat", {"workspace": ws}, format="json").status_code == 201
     assert as_user("bob").post("/api/templates/nope", {}, format="json").status_code == 404
+
+
+def test_the_triage_template_routes_each_ticket_to_one_team_offline(services):
+    from builder.templates_gallery import triage
+
+    for ticket, team in [("I was charged twice, please refund the payment.", "billing"),
+                         ("The editor crashes and shows an error when I save.", "bug"),
+                         ("How do I share a pipeline with a teammate?", "how_to"),
+                         ("Hello there!", "other")]:
+        outcome, sink = run_graph(triage(), {"ticket": ticket}, services)
+        assert outcome.status == "succeeded", outcome.node_errors
+        assert outcome.outputs["category"] == team, ticket
+        ran = {e.node_id for e in sink.of_type("node.finished")}
+        assert f"{team}_prompt" in ran and len({n for n in ran if n.endswith("_prompt")}) == 1

@@ -6,6 +6,7 @@ export const SHOWS: Record<string, string[]> = {
   "transcript-summary": ["map/reduce", "token splitting", "parallel model calls"],
   "document-qa": ["local embeddings", "vector search", "two pipelines"],
   "route-by-tier": ["routing", "two models"],
+  "triage-tickets": ["model router", "merge"],
   chat: ["prompt template", "streaming"],
 };
 
