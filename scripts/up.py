@@ -56,6 +56,10 @@ def main() -> int:
         print("\nStopping…")
         return 0
     finally:
+        # A second signal (make passes SIGTERM on to its children as well; an impatient second
+        # Ctrl-C) must not cut the clean-up short and leave Chroma or the worker running.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for proc in reversed(started):
             launcher.stop(proc)
 
