@@ -311,10 +311,10 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   // A big pipeline drag-panned far out also swaps its node and edge layers for one picture of
   // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
   // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
-  // shield keeps the pointer off the picture.
-  // The scene is read again only when something it is read from has changed since the last pan
-  // (what the nodes and edges are, a run's live states, the save's errors, sizes, the zoom's
-  // level of detail); an unchanged scene at an unchanged zoom keeps its pixels (paintSnapshot).
+  // shield keeps the pointer off the picture. The scene is read again only when something it
+  // is read from has changed since the last pan (what the nodes and edges are, a run's live
+  // states, the save's errors, sizes, the level of detail); an unchanged scene at an unchanged
+  // zoom keeps its pixels (paintSnapshot).
   const drawnFrom = useRef<{ inputs: unknown[]; scene: Scene } | null>(null);
   const paintPicture = useCallback((): boolean => {
     const el = wrap.current, canvas = snapshot.current;
@@ -431,6 +431,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
         // big pipeline shows every node anyway.
         onlyRenderVisibleElements={false}
         defaultViewport={initialView}
+        // Given once: from then on Canvas writes xyflow's viewport itself (see onViewportChange).
         viewport={initialView}
         onViewportChange={onViewportChange}
         fitView={fitOnOpen}

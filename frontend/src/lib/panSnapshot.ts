@@ -4,9 +4,10 @@
  * Moving xyflow's viewport over ~500 node divs and ~600 edge SVGs makes Chromium re-layerize
  * every one of them on every pan step (its transform is a translate plus a scale, which the
  * compositor cannot move on its own). While such a pan lasts the canvas shows one <canvas>
- * instead, drawn once when the pan starts from what the page shows at that moment (node boxes,
- * borders, titles, badges, error blocks and edge paths with their computed styles), and hides
- * the node and edge layers; see Canvas.tsx and `.is-snapshot` in styles.css.
+ * instead, drawn when the pan starts from what the page shows at that moment (node boxes,
+ * borders, titles, badges, error blocks and edge paths with their computed styles; handles
+ * are left out, as the canvas hides them whenever a far view moves), and hides the node and
+ * edge layers; see Canvas.tsx and `.is-snapshot` in styles.css.
  *
  * Reading (`readScene`, from the DOM) and drawing (`drawScene`, onto any 2D context) are
  * separate, so the drawing can be checked without a browser.
