@@ -3,13 +3,14 @@
  * secret, edit name and base URL, delete. Secrets are write-only: typed into password fields,
  * sent once, never shown back. Viewers see provider and hint, read-only.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { api } from "../api/endpoints";
 import { ApiError } from "../api/client";
 import type { ProviderSpec } from "../api/types";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
+import { useLoaded } from "../ui/useLoaded";
 import {
   credentialErrors,
   credentialProviders,
@@ -28,21 +29,10 @@ export default function CredentialsPage() {
   const wsId = workspaceFromPath(location.pathname);
   const [workspaces, setWorkspaces] = useState<WorkspaceInfo[]>([]);
   const [providers, setProviders] = useState<ProviderSpec[]>([]);
-  const [items, setItems] = useState<StoredCredential[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: items, error, reload } = useLoaded(wsId === null ? null : () => dataApi.credentials(wsId), [wsId]);
   const [adding, setAdding] = useState(false);
   const [replacing, setReplacing] = useState<StoredCredential | null>(null);
   const [deleting, setDeleting] = useState<StoredCredential | null>(null);
-
-  const reload = useCallback(async () => {
-    if (wsId === null) return;
-    try {
-      setItems(await dataApi.credentials(wsId));
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [wsId]);
 
   useEffect(() => {
     void reload();

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from "react";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
+import { useLoaded } from "../ui/useLoaded";
 import { ROLES, teamApi, type Activity, type Invite, type Member, type NewInvite, type Role, type WorkspaceDetail } from "../team/api";
 import { CopyField } from "../team/CopyField";
 import { NewWorkspaceDialog } from "../team/NewWorkspaceDialog";
@@ -23,22 +24,11 @@ const INVITE_EXPIRY: [string, number][] = [["1 day", 24], ["3 days", 72], ["7 da
 export default function WorkspaceSettingsPage({ username }: { username: string }) {
   const wsId = settingsWorkspaceFromPath(location.pathname);
   const [workspaces, setWorkspaces] = useState<WorkspaceInfo[]>([]);
-  const [ws, setWs] = useState<WorkspaceDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: ws, error, reload } = useLoaded(wsId === null ? null : () => teamApi.workspace(wsId), [wsId]);
   const [problem, setProblem] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   // Bumped after each change, so the activity feed shows it.
   const [changes, setChanges] = useState(0);
-
-  const reload = useCallback(async () => {
-    if (wsId === null) return;
-    try {
-      setWs(await teamApi.workspace(wsId));
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [wsId]);
 
   useEffect(() => {
     void reload();
