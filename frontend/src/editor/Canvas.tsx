@@ -18,11 +18,9 @@ import {
   type NodeChange,
   type EdgeChange,
   type OnConnect,
-  type Viewport,
 } from "@xyflow/react";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { estimateSize, fitViewport } from "../lib/viewport";
-import { paintSnapshot, readScene, type Scene } from "../lib/panSnapshot";
 import type { GraphNode } from "../api/types";
 import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
 import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
@@ -35,6 +33,7 @@ import { useSelection } from "../stores/selection";
 import { toast } from "../stores/toast";
 import { addNodeOfType } from "./actions";
 import { FomoNode, type FomoFlowNode } from "./FomoNode";
+import { BACKGROUND_GAP, usePanPicture } from "./panPicture";
 
 const nodeTypes = { fomo: FomoNode };
 export const DRAG_MIME = "application/x-fomo-node-type";
@@ -48,11 +47,6 @@ const MULTI_KEYS = ["Shift", "Meta", "Control"];
  * minimap (one subscribed component per node; shown on request) and animated edges.
  */
 export const BIG_GRAPH = 200;
-/** How often the pan picture follows live changes (see paintPicture). */
-const SNAPSHOT_REDRAW_MS = 150;
-const BACKGROUND_GAP = 20;
-/** A pan picture up to this size (~16 MB) is kept for the next pan, in case nothing changes. */
-const KEEP_PICTURE_PIXELS = 4_000_000;
 
 type Size = { width: number; height: number };
 interface Cached {
@@ -293,109 +287,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
 
   const onNodeDoubleClick = useCallback((_: unknown, n: FomoFlowNode) => onNodeOpen?.(n.id), [onNodeOpen]);
   const onPaneClick = useCallback(() => useSelection.getState().clear(), []);
-  // While the viewport moves, promote it to its own compositor layer so a pan only moves
-  // pixels already drawn; dropped afterwards so zoomed text is re-rasterised sharp. A drag pan
-  // (not a wheel zoom, whose later events must still reach the pane) also raises the shield: a
-  // transparent cover the browser hit-tests first, instead of walking every node and edge
-  // under the pointer on each mouse move (~5 ms a move at 500 nodes). d3-zoom follows the
-  // drag on window, so the shield does not interrupt it. Raised at the first step, not on the
-  // press: a click on the pane (mouse down and up in place) must still land on the pane.
-  const dragPan = useRef<"no" | "pressed" | "raised">("no");
-  const pictured = useCallback(() => lod.current.far && lod.current.big, []);
-  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    dragPan.current = event && (event.type === "mousedown" || event.type === "pointerdown") ? "pressed" : "no";
-    // A press that may become a picture pan (below) leaves the layers as they are: hiding their
-    // handles and promoting the viewport would only cost a restyle and repaint on release.
-    if (dragPan.current === "no" || !pictured()) wrap.current?.classList.add("is-moving");
-  }, [pictured]);
-  // A big pipeline drag-panned far out also swaps its node and edge layers for one picture of
-  // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
-  // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
-  // shield keeps the pointer off the picture. The scene is read again only when something it
-  // is read from has changed since the last pan (what the nodes and edges are, a run's live
-  // states, the save's errors, sizes, the level of detail); an unchanged scene at an unchanged
-  // zoom keeps its pixels (paintSnapshot).
-  const drawnFrom = useRef<{ inputs: unknown[]; scene: Scene } | null>(null);
-  const paintPicture = useCallback((): boolean => {
-    const el = wrap.current, canvas = snapshot.current;
-    if (!el || !canvas) return false;
-    const { nodeLookup, transform, width, height } = rf.getState();
-    const run = useRun.getState(), save = useSave.getState();
-    const inputs = [shown.current.nodes, shown.current.edges, run.runId, run.live, run.detail, save.byNode, save.byEdge, lod.current.far, measuredAt.current];
-    const last = drawnFrom.current;
-    const scene = last && last.inputs.every((v, i) => v === inputs[i]) ? last.scene : readScene(el, (id) => nodeLookup.get(id));
-    drawnFrom.current = { inputs, scene };
-    return paintSnapshot(canvas, scene, { x: transform[0], y: transform[1], zoom: transform[2] }, { width, height });
-  }, [rf]);
-  // While the picture shows, the viewport is held: xyflow's store keeps the transform the pan
-  // had when the picture was drawn, so its thousands of per-node, per-handle and per-edge
-  // subscriptions are not re-run on every step (~3-4 ms a step at 500 nodes); the picture and
-  // the background pattern are moved by the difference instead, and the store gets the final
-  // transform when the pan ends. For that Canvas writes the store itself (xyflow is given the
-  // viewport once, at mount, and reports every change to onViewportChange); every other change
-  // goes straight through.
-  const held = useRef<{ from: Viewport; to: Viewport; background: SVGElement | null } | null>(null);
-  const release = useCallback(() => {
-    const h = held.current;
-    held.current = null;
-    const el = wrap.current, canvas = snapshot.current;
-    if (canvas) {
-      canvas.style.transform = "";
-      if (canvas.width * canvas.height > KEEP_PICTURE_PIXELS) canvas.width = 0; // frees them
-    }
-    if (h?.background) h.background.style.transform = "";
-    el?.classList.remove("is-snapshot");
-    if (h) rf.setState({ transform: [h.to.x, h.to.y, h.to.zoom] });
-  }, [rf]);
-  const onViewportChange = useCallback((v: Viewport) => {
-    const h = held.current;
-    if (h && v.zoom === h.from.zoom) {
-      h.to = v;
-      const dx = v.x - h.from.x, dy = v.y - h.from.y;
-      // The picture sits in the viewport's scaled coordinates; the pattern repeats every gap.
-      if (snapshot.current) snapshot.current.style.transform = `translate(${dx / v.zoom}px, ${dy / v.zoom}px)`;
-      const gap = BACKGROUND_GAP * v.zoom;
-      if (h.background) h.background.style.transform = `translate(${modulo(dx, gap)}px, ${modulo(dy, gap)}px)`;
-      return;
-    }
-    if (h) release();
-    rf.setState({ transform: [v.x, v.y, v.zoom] });
-  }, [rf, release]);
-  const onMove = useCallback(() => {
-    const el = wrap.current;
-    if (dragPan.current !== "pressed" || !el) return;
-    dragPan.current = "raised";
-    el.classList.add("is-panning");
-    if (!pictured() || !paintPicture()) {
-      el.classList.add("is-moving");
-      return;
-    }
-    el.classList.add("is-snapshot");
-    const [x, y, zoom] = rf.getState().transform;
-    held.current = { from: { x, y, zoom }, to: { x, y, zoom }, background: el.querySelector<SVGElement>(".react-flow__background") };
-  }, [paintPicture, rf]);
-  // A run's live states and the save's errors keep changing under the picture (the hidden
-  // nodes still render them): redraw it from them, at most every SNAPSHOT_REDRAW_MS.
-  useEffect(() => {
-    let timer = 0;
-    const again = () => {
-      if (timer || !held.current) return;
-      timer = window.setTimeout(() => requestAnimationFrame(() => {
-        timer = 0;
-        if (held.current) paintPicture();
-      }), SNAPSHOT_REDRAW_MS);
-    };
-    const offs = [useRun.subscribe(again), useSave.subscribe(again)];
-    return () => {
-      offs.forEach((off) => off());
-      window.clearTimeout(timer);
-    };
-  }, [paintPicture]);
-  const onMoveEnd = useCallback(() => {
-    dragPan.current = "no";
-    if (held.current) release();
-    wrap.current?.classList.remove("is-moving", "is-panning");
-  }, [release]);
+  const { onMoveStart, onMove, onMoveEnd, onViewportChange } = usePanPicture({ rf, wrap, snapshot, lod, shown, measuredAt });
 
   return (
     <div ref={wrap} className={`canvas${far ? " lod-far" : ""}${big ? " is-big" : ""}`} onDragOver={(e) => {
@@ -456,10 +348,6 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
       <div className="canvas-shield" aria-hidden="true" />
     </div>
   );
-}
-
-function modulo(a: number, n: number): number {
-  return ((a % n) + n) % n;
 }
 
 function samePorts(a: NodePorts, b: NodePorts): boolean {
