@@ -38,6 +38,9 @@ FORMAT = 1
 FIRST_WORD_ID = 1996  # BERT uncased: ids below are [PAD], [unusedN], specials and single characters
 SPECIAL_IDS = (0, 100, 101, 102, 103)  # [PAD] [UNK] [CLS] [SEP] [MASK]: no weight at all
 BUILD_BATCH = 2048
+# A text longer than this is summed from its token counts (one pass over the table) rather than by
+# gathering a row per token, which for a 1 MB text would briefly take ~250 MB.
+LONG_TEXT_TOKENS = 4_096
 
 _table: Any = None
 _tokenizer: Any = None
@@ -158,7 +161,11 @@ def embed_sync(texts: list[str]) -> tuple[list[list[float]], int]:
     total = 0
     for row, ids in enumerate(_token_ids(texts)):
         total += len(ids)
-        sums[row] = table[np.minimum(np.asarray(ids, dtype=np.intp), top)].sum(axis=0)
+        index = np.minimum(np.asarray(ids, dtype=np.intp), top)
+        if len(index) > LONG_TEXT_TOKENS:  # count tokens instead of gathering one row per token
+            sums[row] = np.bincount(index, minlength=len(table)).astype(np.float32) @ table
+        else:
+            sums[row] = table[index].sum(axis=0)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     empty = norms[:, 0] < 1e-12
     sums[empty] = 1.0  # a text with no weighted token (empty, only [UNK]): a fixed unit vector

@@ -111,3 +111,13 @@ def test_the_table_is_cached_readable_by_all_and_rebuilt_when_damaged(tmp_path, 
     local_static.load_table()
     assert builds == [1, 1]
     assert np.array_equal(np.load(path), real)
+
+
+def test_a_very_long_text_is_summed_from_its_token_counts_to_the_same_vector(monkeypatch):
+    text = " ".join(["queens", "drones", "workers", "honey", "wax"] * 2_000)  # ~10,000 tokens
+    counted = local_static.embed_sync([text])[0][0]
+    gathered = local_static.embed_sync([text[:100]])[0][0]  # short: the gather path
+    monkeypatch.setattr(local_static, "LONG_TEXT_TOKENS", 10**9)
+    reference = local_static.embed_sync([text])[0][0]
+    assert max(abs(a - b) for a, b in zip(counted, reference, strict=True)) < 1e-4
+    assert max(abs(a - b) for a, b in zip(counted, gathered, strict=True)) < 0.05  # the same five words
