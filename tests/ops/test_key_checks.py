@@ -89,35 +89,35 @@ def test_malformed_keys_are_an_error(data_dir, db, monkeypatch):
     assert ids(checks.encryption_key_check()) == ["fomo.E004"]
 
 
-def test_a_worker_refuses_to_start_with_a_changed_key(tmp_path, monkeypatch):
-    monkeypatch.setenv("FOMO_ENCRYPTION_KEYS", KEY_A)
+def env_with_a_changed_key(tmp_path, **extra: str) -> dict[str, str]:
+    """A data dir whose key check was written with KEY_A, and an environment that brings KEY_B."""
     (tmp_path / checks.KEY_CHECK_FILE).write_bytes(Fernet(KEY_A.encode()).encrypt(checks.KEY_CHECK_PLAINTEXT))
-    env = {**os.environ, "FOMO_DATA_DIR": str(tmp_path), "FOMO_ENCRYPTION_KEYS": KEY_B,
-           "FOMO_QUEUE": "fomo-keycheck-none", "DJANGO_SETTINGS_MODULE": "fomo.settings"}
-    log = tmp_path / "worker.log"
-    proc = launcher.start_worker(env, concurrency=1, name="keycheck", log=log)
+    return {**os.environ, "FOMO_DATA_DIR": str(tmp_path), "FOMO_ENCRYPTION_KEYS": KEY_B,
+            "DJANGO_SETTINGS_MODULE": "fomo.settings", **extra}
+
+
+def refusal_of(proc: subprocess.Popen[bytes], log, what: str) -> str:
+    """The log of ``proc``, which must exit non-zero on its own within a minute."""
     try:
         proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         launcher.stop(proc)
-        pytest.fail(f"the worker started with a changed key:\n{log.read_text()[-2000:]}")
-    text = log.read_text()
+        pytest.fail(f"{what} started with a changed key:\n{log.read_text()[-2000:]}")
     assert proc.returncode != 0
+    return log.read_text()
+
+
+def test_a_worker_refuses_to_start_with_a_changed_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOMO_ENCRYPTION_KEYS", KEY_A)
+    env = env_with_a_changed_key(tmp_path, FOMO_QUEUE="fomo-keycheck-none")
+    log = tmp_path / "worker.log"
+    text = refusal_of(launcher.start_worker(env, concurrency=1, name="keycheck", log=log), log, "the worker")
     assert "fomo worker refuses to start" in text and "fomo.E005" in text, text[-2000:]
     assert "ready" not in text.split("refuses to start")[0][-500:]
 
 
 def test_the_web_process_refuses_to_start_with_a_changed_key(tmp_path):
-    (tmp_path / checks.KEY_CHECK_FILE).write_bytes(Fernet(KEY_A.encode()).encrypt(checks.KEY_CHECK_PLAINTEXT))
-    env = {**os.environ, "FOMO_DATA_DIR": str(tmp_path), "FOMO_ENCRYPTION_KEYS": KEY_B,
-           "DJANGO_SETTINGS_MODULE": "fomo.settings"}
     log = tmp_path / "web.log"
-    proc = launcher.start_daphne(env, launcher.free_port(), log=log)
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        launcher.stop(proc)
-        pytest.fail(f"daphne started with a changed key:\n{log.read_text()[-2000:]}")
-    text = log.read_text()
-    assert proc.returncode != 0
+    text = refusal_of(launcher.start_daphne(env_with_a_changed_key(tmp_path), launcher.free_port(), log=log),
+                      log, "daphne")
     assert "fomo web refuses to start" in text and "fomo.E005" in text, text[-2000:]
