@@ -9,10 +9,10 @@ export FOMO_DATA_DIR ?= $(CURDIR)/data
 setup: venv frontend migrate models
 
 venv: .venv/.stamp
-.venv/.stamp: requirements.lock requirements.in requirements-nodeps.txt
+.venv/.stamp: requirements.lock pyproject.toml requirements-nodeps.txt
 	@test -x $(PY) || python3 -m venv .venv
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c requirements.lock -r requirements.in
+	$(PIP) install -q -c requirements.lock -e '.[dev]'
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	@touch $@
 
