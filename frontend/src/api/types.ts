@@ -1,8 +1,5 @@
 /** Wire types of the REST and websocket API (docs/api.md). */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
-export type JsonObject = { [k: string]: JsonValue };
-
 export interface PortSpec {
   name: string;
   type: string;

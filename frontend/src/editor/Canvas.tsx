@@ -46,7 +46,7 @@ const MULTI_KEYS = ["Shift", "Meta", "Control"];
  * Above this many nodes the canvas drops what costs per node on every viewport change: the
  * minimap (one subscribed component per node; shown on request) and animated edges.
  */
-export const BIG_GRAPH = 200;
+const BIG_GRAPH = 200;
 
 type Size = { width: number; height: number };
 interface Cached {

@@ -55,7 +55,7 @@ export interface CurlExample {
   command: string;
 }
 
-export const TOKEN_PLACEHOLDER = "$FOMO_TOKEN";
+const TOKEN_PLACEHOLDER = "$FOMO_TOKEN";
 
 /** Run and wait, run without waiting, follow the events (SSE), read a run's status. */
 export function curlExamples(opts: { origin: string; pipelineId: string | number; inputs: InputSpec[]; token?: string | null }): CurlExample[] {

@@ -9,7 +9,7 @@ import { LIMITS, parsePaste, pasteFilename, type PasteFormat } from "./parse";
 
 type Mode = "paste" | "upload" | "runs" | "empty";
 
-export function ErrorLines({ errors, title }: { errors: ImportError[]; title: string }) {
+function ErrorLines({ errors, title }: { errors: ImportError[]; title: string }) {
   if (!errors.length) return null;
   const shown = errors.slice(0, 50);
   return (
@@ -190,7 +190,7 @@ function PastePreviewTable({ preview }: { preview: ReturnType<typeof parsePaste>
   );
 }
 
-export function cellText(v: unknown): string {
+function cellText(v: unknown): string {
   if (v === undefined || v === null) return "";
   const s = typeof v === "string" ? v : JSON.stringify(v);
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;

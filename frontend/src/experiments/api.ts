@@ -207,7 +207,6 @@ export const xapi = {
   cancelExperiment: (id: string | number) => request<ExperimentDetail>("POST", `/api/experiments/${enc(String(id))}/cancel`),
   promote: (id: string | number, variant: string | number, message?: string) =>
     request<VersionSummary>("POST", `/api/experiments/${enc(String(id))}/promote`, message ? { variant, message } : { variant }),
-  deleteExperiment: (id: string | number) => request<void>("DELETE", `/api/experiments/${enc(String(id))}`),
   resultsCsvUrl: (id: string | number) => `/api/experiments/${enc(String(id))}/results.csv`,
 };
 

@@ -6,7 +6,7 @@ import { nextVariantName, type ExperimentDraft, type VariantDraft } from "./over
 let nextKey = 1;
 const variant = (name: string, overrides: Override[] = []): VariantDraft => ({ key: nextKey++, name, overrides });
 
-export function emptyDraft(output = ""): ExperimentDraft {
+function emptyDraft(output = ""): ExperimentDraft {
   return { name: "", dataset: "", concurrency: 10, output, variants: [variant("A"), variant("B")], scorers: [{ kind: "exact" }] };
 }
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { xapi, type Cell, type ExperimentDetail } from "./api";
 import { mergeCells, nextCursor, pollState } from "./results";
 
-export const POLL_MS = 700;
+const POLL_MS = 700;
 
 export interface LiveExperiment {
   detail: ExperimentDetail | null;

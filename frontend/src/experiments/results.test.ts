@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Aggregate, Cell, Variant } from "./api";
-import { cellKey, chartBars, disagrees, formatCost, formatPercent, formatScore, isTerminal, mergeCells, nextCursor, pollState, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
+import { cellKey, chartBars, disagrees, formatCost, formatScore, isTerminal, mergeCells, nextCursor, pollState, progressFraction, scorerKeys, shownScorerKeys, visibleRows } from "./results";
 
 const cell = (row: number, variant: number, p: Partial<Cell> = {}): Cell => ({
   row, variant, run: row * 10 + variant, status: "succeeded", output: "x", scores: {}, duration_ms: 10, tokens: 5, cost: 0, error: null, ...p,
@@ -86,10 +86,9 @@ describe("disagreement", () => {
 });
 
 describe("aggregates", () => {
-  it("formats scores and percentages", () => {
+  it("formats scores", () => {
     expect(formatScore(0.8333)).toBe("0.83");
     expect(formatScore(null)).toBe("—");
-    expect(formatPercent(0.666)).toBe("67%");
   });
   it("shows two significant digits of sub-cent costs", () => {
     expect(formatCost(0.0000042)).toBe("$0.0000042");

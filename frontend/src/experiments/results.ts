@@ -118,15 +118,10 @@ export function visibleRows<R extends { id: number | string }>(rows: R[], cells:
   return rows.filter((r) => disagrees(variants.map((v) => cells.get(cellKey(r.id, v.id))).filter((c): c is Cell => !!c), keys));
 }
 
-/** A score in [0, 1] as text: binary scorers read better as a percentage of rows. */
+/** A score in [0, 1] as text. */
 export function formatScore(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
   return v.toFixed(digits);
-}
-
-export function formatPercent(v: number | null | undefined): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return "—";
-  return `${Math.round(v * 100)}%`;
 }
 
 /** Dollars with two significant digits below a cent, so per-call costs of a cheap model do not read as $0.00000. */
@@ -161,9 +156,9 @@ export function metricLabel(m: Metric): string {
 }
 
 /** Whether a larger value of the metric is better (scores) or worse (latency, cost). */
-export const higherIsBetter = (m: Metric) => m.kind === "score";
+const higherIsBetter = (m: Metric) => m.kind === "score";
 
-export function metricValue(a: Aggregate, m: Metric): number | null {
+function metricValue(a: Aggregate, m: Metric): number | null {
   switch (m.kind) {
     case "score":
       return a.mean_scores?.[m.key] ?? null;

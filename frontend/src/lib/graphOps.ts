@@ -67,12 +67,6 @@ export function addEdge(doc: GraphDoc, e: Omit<GraphEdge, "id">): GraphDoc {
   return { ...doc, edges: [...doc.edges, { id, ...e }] };
 }
 
-/** Drop edges whose ports no longer exist (after dynamic ports changed). */
-export function pruneEdges(doc: GraphDoc, hasPort: (node: string, port: string, dir: "in" | "out") => boolean): GraphDoc {
-  const edges = doc.edges.filter((e) => hasPort(e.source, e.source_port, "out") && hasPort(e.target, e.target_port, "in"));
-  return edges.length === doc.edges.length ? doc : { ...doc, edges };
-}
-
 // ---------------------------------------------------------------- clipboard
 
 export interface ClipboardPayload {

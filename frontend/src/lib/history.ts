@@ -7,7 +7,7 @@ export interface History<T> {
   lastKey: string | null;
 }
 
-export const LIMIT = 200;
+const LIMIT = 200;
 
 export function initHistory<T>(present: T): History<T> {
   return { past: [], present, future: [], lastKey: null };
@@ -21,11 +21,6 @@ export function push<T>(h: History<T>, next: T, coalesce: string | null = null, 
   const past = [...h.past, h.present];
   if (past.length > limit) past.splice(0, past.length - limit);
   return { past, present: next, future: [], lastKey: coalesce };
-}
-
-/** Replace the present without recording a step (e.g. server-normalised data). */
-export function replace<T>(h: History<T>, next: T): History<T> {
-  return { ...h, present: next };
 }
 
 /** End coalescing, so the next edit with the same key starts a new step. */

@@ -5,7 +5,7 @@ export const listOf = (item: string): string => `list[${item}]`;
 export const isList = (t: string): boolean => t.startsWith("list[") && t.endsWith("]");
 
 /** Element type of `list[x]`; `any` for `any`. Throws for other scalars, like the server. */
-export function itemType(t: string): string {
+function itemType(t: string): string {
   if (isList(t)) return t.slice(5, -1);
   if (t === "any") return "any";
   throw new Error(`${t} is not a list type`);

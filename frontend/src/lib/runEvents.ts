@@ -89,7 +89,7 @@ export function blankNode(): NodeLive {
   };
 }
 
-export const tsSeconds = (ts: number | string): number => (typeof ts === "number" ? ts : Date.parse(ts) / 1000);
+const tsSeconds = (ts: number | string): number => (typeof ts === "number" ? ts : Date.parse(ts) / 1000);
 
 /** Tokens after one `node.token` payload: `void` discards what the attempt streamed so far. */
 function streamed(tokens: string, p: Record<string, any>): string {

@@ -38,7 +38,7 @@ export interface FormField {
 const LONG_NAMES = /(^|_)(system|text|body|content|instructions|question|description)$/;
 const TEMPLATE_NAMES = /(template|prompt)/;
 
-export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
+function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
   let s = schema;
   for (let guard = 0; s.$ref && guard < 20; guard++) {
     const m = /^#\/(\$defs|definitions)\/(.+)$/.exec(s.$ref);
@@ -55,7 +55,7 @@ export function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
 }
 
 /** Unwrap `anyOf: [X, {type: null}]` (pydantic's Optional[X]) into X plus a nullable flag. */
-export function unwrapNullable(schema: JsonSchema, root: JsonSchema): { schema: JsonSchema; nullable: boolean } {
+function unwrapNullable(schema: JsonSchema, root: JsonSchema): { schema: JsonSchema; nullable: boolean } {
   const s = resolveRef(schema, root);
   const alts = s.anyOf ?? s.oneOf;
   if (alts) {
@@ -98,7 +98,7 @@ function kindOf(name: string, s: JsonSchema): FieldKind {
   return "json";
 }
 
-export function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, required: boolean): FormField {
+function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, required: boolean): FormField {
   const { schema: s, nullable } = unwrapNullable(raw, root);
   const kind = kindOf(name, s);
   const field: FormField = {

@@ -12,7 +12,7 @@ export interface Box {
   height: number;
 }
 
-export const NODE_WIDTH = 220; // .fnode width in styles.css
+const NODE_WIDTH = 220; // .fnode width in styles.css
 const HEAD = 34;
 const ROW = 21;
 

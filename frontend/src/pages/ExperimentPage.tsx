@@ -32,7 +32,7 @@ import {
   type Metric,
 } from "../experiments/results";
 
-export function experimentIdFromPath(path: string): string {
+function experimentIdFromPath(path: string): string {
   return /\/experiments\/(\d+)/.exec(path)?.[1] ?? "";
 }
 

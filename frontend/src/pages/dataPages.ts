@@ -117,7 +117,7 @@ export function pathForWorkspace(path: string, ws: number): string {
 }
 
 /** The provider "http": a secret that http.request sends in a header, only under its base URL. */
-export const HTTP_PROVIDER: ProviderSpec = { name: "http", title: "HTTP header (for HTTP request nodes)", chat: false, embeddings: false };
+const HTTP_PROVIDER: ProviderSpec = { name: "http", title: "HTTP header (for HTTP request nodes)", chat: false, embeddings: false };
 
 /** Providers a credential can be stored for: the catalog's keyed ones, plus http. */
 export function credentialProviders(catalog: readonly ProviderSpec[]): ProviderSpec[] {
@@ -153,7 +153,7 @@ export function fieldMessages(details: unknown): Record<string, string> {
 }
 
 export const UPLOAD_TYPES = [".txt", ".md", ".markdown", ".pdf"];
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Why a file cannot be uploaded, or null when it can (the server checks again). */
 export function uploadProblem(name: string, size: number): string | null {

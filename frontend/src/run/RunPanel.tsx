@@ -1,7 +1,6 @@
 /** Run panel: inputs form from the input nodes, start/cancel/re-run, live status, outputs, timeline, history. */
 import { useEffect, useState } from "react";
 import { create } from "zustand";
-import { ApiError } from "../api/client";
 import { api } from "../api/endpoints";
 import type { RunSummary } from "../api/types";
 import { isTerminalRun } from "../lib/runEvents";
@@ -225,5 +224,3 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
     </div>
   );
 }
-
-export { ApiError };

@@ -24,5 +24,3 @@ export const useCatalog = create<CatalogStore>((set, get) => ({
     }
   },
 }));
-
-export const categoryOrder = ["io", "input", "prompt", "llm", "text", "embedding", "vector", "flow", "logic", "data"];

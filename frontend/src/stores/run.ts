@@ -24,7 +24,7 @@ let detailTimer: ReturnType<typeof setTimeout> | null = null;
 let failures = 0;
 let generation = 0;
 
-export function wsUrl(runId: string, after: number): string {
+function wsUrl(runId: string, after: number): string {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   return `${proto}://${location.host}/ws/runs/${encodeURIComponent(runId)}/?after=${after}`;
 }

@@ -11,7 +11,7 @@ import { normalize } from "../lib/graphOps";
 import { useGraph } from "./graph";
 import { toast } from "./toast";
 
-export const AUTOSAVE_MS = 800;
+const AUTOSAVE_MS = 800;
 
 interface SaveStore {
   state: SaveState;

@@ -2,7 +2,7 @@
 import type { TemplateCreated, TemplateInfo } from "./api";
 
 /** What a template demonstrates, shown as tags on its card (unknown templates show none). */
-export const SHOWS: Record<string, string[]> = {
+const SHOWS: Record<string, string[]> = {
   "transcript-summary": ["map/reduce", "token splitting", "parallel model calls"],
   "document-qa": ["local embeddings", "vector search", "two pipelines"],
   "route-by-tier": ["routing", "two models"],

@@ -22,8 +22,3 @@ export function money(cost: number | null | undefined): string {
   if (cost === 0) return "$0";
   return cost < 0.01 ? `$${cost.toFixed(5)}` : `$${cost.toFixed(3)}`;
 }
-
-export function preview(v: unknown, max = 240): { text: string; truncated: boolean } {
-  const text = typeof v === "string" ? v : JSON.stringify(v, null, 2) ?? String(v);
-  return text.length > max ? { text: text.slice(0, max) + "…", truncated: true } : { text, truncated: false };
-}
