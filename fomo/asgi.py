@@ -20,14 +20,16 @@ if _key_errors:
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import WebsocketDenier  # noqa: E402
 
+from fomo.origins import origin_allowed  # noqa: E402
 from runs.routing import websocket_urlpatterns  # noqa: E402
 
 
 class TokenOrSameOrigin:
-    """The websocket origin policy. A handshake that carries an ``Origin`` must name this server,
-    whatever it authenticates with. One without an ``Origin`` is let through only when it offers
+    """The websocket origin policy. A handshake that carries an ``Origin`` must name this server
+    (scheme, host and port) or a trusted origin (fomo/origins.py), whatever it authenticates
+    with; a refused one gets HTTP 403. One without an ``Origin`` is let through only when it offers
     an API token (``Sec-WebSocket-Protocol: bearer, <token>``): browsers always send ``Origin``,
     so such a client is a program, and it is authenticated by the token it presents, never by a
     cookie (the consumer ignores the session when a token is offered), which leaves nothing for
@@ -35,13 +37,16 @@ class TokenOrSameOrigin:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.checked = AllowedHostsOriginValidator(app)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
-        if not has_origin and list(scope.get("subprotocols") or [])[:1] == ["bearer"]:
-            return await self.app(scope, receive, send)
-        return await self.checked(scope, receive, send)
+        origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
+        if not origins:
+            allowed = list(scope.get("subprotocols") or [])[:1] == ["bearer"]
+        else:  # several Origin headers are never sent by a browser: refuse rather than pick one
+            allowed = len(origins) == 1 and origin_allowed(scope, origins[0].decode("latin-1"))
+        if not allowed:
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 application = ProtocolTypeRouter(
