@@ -2,10 +2,10 @@
 import { request } from "./client";
 import type {
   Catalog,
-  CredentialInfo,
   DraftSaved,
   GraphDoc,
   GraphError,
+  NodeRun,
   Pipeline,
   PipelineSummary,
   PortSpec,
@@ -23,8 +23,15 @@ export const api = {
   ports: (type: string, version: number, config: Record<string, unknown>) =>
     request<{ inputs: PortSpec[]; outputs: PortSpec[] }>("POST", "/api/node-types/ports", { type, version, config }),
 
-  listPipelines: (q = "") => request<PipelineSummary[]>("GET", `/api/pipelines${q ? `?q=${enc(q)}` : ""}`),
-  createPipeline: (body: { name: string; description?: string; graph?: GraphDoc }) =>
+  /** Pipelines matching `q`, in one workspace or (null) in all of the user's. */
+  listPipelines: (q = "", workspace: number | null = null) => {
+    const params = new URLSearchParams();
+    if (q) params.set("q", q);
+    if (workspace !== null) params.set("workspace", String(workspace));
+    const qs = params.toString();
+    return request<PipelineSummary[]>("GET", `/api/pipelines${qs ? `?${qs}` : ""}`);
+  },
+  createPipeline: (body: { name: string; description?: string; graph?: GraphDoc; workspace?: number }) =>
     request<Pipeline>("POST", "/api/pipelines", body),
   getPipeline: (id: string) => request<Pipeline>("GET", `/api/pipelines/${enc(id)}`),
   patchPipeline: (id: string, body: { name?: string; description?: string }) =>
@@ -55,6 +62,7 @@ export const api = {
       "GET",
       `/api/runs/${enc(id)}/events?after=${after}&limit=${limit}`,
     ),
-  credentials: (workspace: string) => request<CredentialInfo[]>("GET", `/api/workspaces/${enc(workspace)}/credentials`),
   cancelRun: (id: string) => request<RunSummary>("POST", `/api/runs/${enc(id)}/cancel`),
+  /** A node record whole, from the address a run detail gave for a value it left out for its size. */
+  nodeRecord: (url: string) => request<NodeRun>("GET", url),
 };

@@ -255,7 +255,3 @@ export interface RunEvent {
   payload: Record<string, any>;
   ts: number | string;
 }
-
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: any };
-}

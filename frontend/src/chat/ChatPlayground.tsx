@@ -7,7 +7,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client";
 import { api } from "../api/endpoints";
-import { request } from "../api/client";
 import type { Pipeline } from "../api/types";
 import { isTerminalRun } from "../lib/runEvents";
 import { useGraph } from "../stores/graph";
@@ -15,12 +14,9 @@ import { useRun } from "../stores/run";
 import { useSave } from "../stores/save";
 import { toast } from "../stores/toast";
 import { answerOf, busy, type ChatShape, turnInputs } from "./chatModel";
+import { chatApi } from "./api";
 import { useChat } from "./chatStore";
 import "./chat.css";
-
-export function forgetSession(workspace: string | number, session: string): Promise<void> {
-  return request<void>("DELETE", `/api/workspaces/${encodeURIComponent(String(workspace))}/conversations/${encodeURIComponent(session)}`);
-}
 
 export default function ChatPlayground({ pipeline, shape, onClose }: { pipeline: Pipeline; shape: ChatShape | null; onClose(): void }) {
   const { session, turns } = useChat();
@@ -79,7 +75,7 @@ export default function ChatPlayground({ pipeline, shape, onClose }: { pipeline:
 
   async function clearMemory() {
     try {
-      await forgetSession(pipeline.workspace, session);
+      await chatApi.forgetSession(pipeline.workspace, session);
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) {
         toast(`Could not clear the memory: ${(e as Error).message}`, "error");

@@ -1,15 +1,10 @@
 /** "API": curl examples to run this pipeline from other programs, with its id and inputs filled in. */
 import { useMemo, useState } from "react";
-import { request } from "../api/client";
 import type { Pipeline } from "../api/types";
+import { teamApi, type NewApiToken } from "../team/api";
 import { useGraph } from "../stores/graph";
 import { Dialog } from "../ui/Dialog";
 import { curlExamples, pipelineInputs } from "./apiExamples";
-
-interface MadeToken {
-  token: string;
-  prefix: string;
-}
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
   const [done, setDone] = useState(false);
@@ -31,7 +26,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 
 export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {
   const doc = useGraph((s) => s.doc);
-  const [token, setToken] = useState<MadeToken | null>(null);
+  const [token, setToken] = useState<NewApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const inputs = useMemo(() => pipelineInputs(doc), [doc]);
@@ -41,8 +36,7 @@ export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose()
     setBusy(true);
     setError(null);
     try {
-      const made = await request<MadeToken>("POST", "/api/tokens", { name: `${pipeline.name} (API)`.slice(0, 100), workspace: Number(pipeline.workspace) });
-      setToken(made);
+      setToken(await teamApi.createToken({ name: `${pipeline.name} (API)`.slice(0, 100), workspace: Number(pipeline.workspace) }));
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -1,26 +1,10 @@
 /** "Embed": publishable keys of the chat widget for this pipeline (origins, rate limit, rotate, revoke). */
 import { useCallback, useEffect, useState } from "react";
-import { request } from "../api/client";
 import type { Pipeline } from "../api/types";
+import { teamApi, type EmbedKey } from "../team/api";
 import { Dialog } from "../ui/Dialog";
 import { CopyButton } from "./ApiDialog";
 import { splitOrigins } from "./apiExamples";
-
-interface EmbedKey {
-  id: number;
-  key: string;
-  label: string;
-  allowed_origins: string[];
-  rate_per_minute: number;
-  revoked: boolean;
-  created_at: string;
-  rotated_at: string | null;
-  last_used_at: string | null;
-  script: string;
-  iframe: string;
-}
-
-const keysUrl = (p: Pipeline) => `/api/pipelines/${encodeURIComponent(p.id)}/embed-keys`;
 
 export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {
   const [keys, setKeys] = useState<EmbedKey[] | null>(null);
@@ -31,7 +15,7 @@ export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose
 
   const load = useCallback(async () => {
     try {
-      setKeys(await request<EmbedKey[]>("GET", keysUrl(pipeline)));
+      setKeys(await teamApi.embedKeys(pipeline.id));
     } catch (e) {
       setError((e as Error).message);
       setKeys([]);
@@ -82,7 +66,7 @@ export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose
                   disabled={busy}
                   onClick={() => {
                     if (confirm("Rotate this key? Pages using the current key stop working until you update their script tag."))
-                      void act(() => request("POST", `${keysUrl(pipeline)}/${k.id}/rotate`));
+                      void act(() => teamApi.rotateEmbedKey(pipeline.id, k.id));
                   }}
                 >
                   Rotate
@@ -91,7 +75,7 @@ export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose
                   className="btn btn-small"
                   disabled={busy}
                   onClick={() => {
-                    if (confirm("Revoke this key? The widget stops answering at once.")) void act(() => request("DELETE", `${keysUrl(pipeline)}/${k.id}`));
+                    if (confirm("Revoke this key? The widget stops answering at once.")) void act(() => teamApi.revokeEmbedKey(pipeline.id, k.id));
                   }}
                 >
                   Revoke
@@ -105,7 +89,7 @@ export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose
           onSubmit={(e) => {
             e.preventDefault();
             void act(async () => {
-              await request("POST", keysUrl(pipeline), { allowed_origins: splitOrigins(origins), rate_per_minute: rate });
+              await teamApi.createEmbedKey(pipeline.id, splitOrigins(origins), rate);
               setOrigins("");
             });
           }}

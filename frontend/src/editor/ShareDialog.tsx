@@ -8,10 +8,9 @@ import type { Pipeline } from "../api/types";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
-import { teamApi, type NewShareLink, type PipelineWithUnbound, type ShareLink } from "../team/api";
+import { teamApi, type NewShareLink, type PipelineWithUnbound, type ShareLink, type WorkspaceInfo } from "../team/api";
 import { CopyField } from "../team/CopyField";
 import { expiryText, linkStatus, sharePageUrl, unboundMessage } from "../team/logic";
-import type { WorkspaceInfo } from "../pages/dataPages";
 import "../team/team.css";
 
 const LINK_EXPIRY: [string, number | null][] = [["never expires", null], ["expires in 1 day", 24], ["expires in 7 days", 168], ["expires in 30 days", 720]];

@@ -1,15 +1,8 @@
 /** Wire types and one typed function per route of docs/experiments-api.md. */
-import { ApiError, readCookie, request } from "../api/client";
-import type { ApiErrorBody, RunStatus, VersionSummary } from "../api/types";
+import { ApiError, request } from "../api/client";
+import type { RunStatus, VersionSummary } from "../api/types";
 
 const enc = encodeURIComponent;
-
-export interface WorkspaceInfo {
-  id: number | string;
-  name: string;
-  personal: boolean;
-  role: "owner" | "editor" | "viewer";
-}
 
 export interface DatasetSummary {
   id: number | string;
@@ -152,29 +145,7 @@ export interface ExperimentDetail extends ExperimentSummary {
   cells: Cell[];
 }
 
-/** POST a multipart form with the session's CSRF token; errors as ApiError like `request`. */
-async function postForm<T>(url: string, form: FormData): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const token = readCookie("csrftoken");
-  if (token) headers["X-CSRFToken"] = token;
-  const res = await fetch(url, { method: "POST", headers, credentials: "same-origin", body: form });
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const err = (data as ApiErrorBody | null)?.error;
-    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
-  }
-  return data as T;
-}
-
 export const xapi = {
-  workspaces: () => request<WorkspaceInfo[]>("GET", "/api/workspaces"),
-
   listDatasets: (ws: string | number) => request<DatasetSummary[]>("GET", `/api/workspaces/${enc(String(ws))}/datasets`),
   createDataset: (ws: string | number, body: { name: string; description?: string; rows?: NewRow[] }) =>
     request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets`, body),
@@ -183,7 +154,7 @@ export const xapi = {
     form.append("file", file, filename);
     form.append("name", name);
     if (expectedColumn) form.append("expected_column", expectedColumn);
-    return postForm<Dataset>(`/api/workspaces/${enc(String(ws))}/datasets/import`, form);
+    return request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets/import`, form);
   },
   datasetFromRuns: (ws: string | number, body: { name: string; run_ids: number[]; with_outputs: boolean }) =>
     request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets/from-runs`, body),
@@ -210,8 +181,10 @@ export const xapi = {
   resultsCsvUrl: (id: string | number) => `/api/experiments/${enc(String(id))}/results.csv`,
 };
 
-/** Import errors from an ApiError's details (`{"errors": [{line, field?, message}]}`), or []. */
+/** Import errors of a refused import (`details.errors`: `[{line, field?, message}]`), or []. */
 export function importErrors(e: unknown): ImportError[] {
-  const errs = (e as ApiError | null)?.details?.errors;
-  return Array.isArray(errs) ? errs.filter((x) => x && typeof x === "object").map((x) => ({ line: Number(x.line) || 0, field: x.field ?? undefined, message: String(x.message ?? "") })) : [];
+  if (!(e instanceof ApiError)) return [];
+  return e.errors
+    .filter((x): x is Record<string, unknown> => !!x && typeof x === "object")
+    .map((x) => ({ line: Number(x.line) || 0, field: typeof x.field === "string" ? x.field : undefined, message: String(x.message ?? "") }));
 }

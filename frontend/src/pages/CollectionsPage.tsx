@@ -15,9 +15,9 @@ import {
   formatBytes,
   UPLOAD_TYPES,
   uploadProblem,
-  type WorkspaceInfo,
   workspaceFromPath,
 } from "./dataPages";
+import { teamApi, type WorkspaceInfo } from "../team/api";
 import { WorkspaceBar } from "./WorkspaceBar";
 import "./dataPages.css";
 
@@ -45,7 +45,7 @@ export default function CollectionsPage() {
 
   useEffect(() => {
     void reload();
-    dataApi.workspaces().then(setWorkspaces, () => undefined);
+    teamApi.workspaces().then(setWorkspaces, () => undefined);
   }, [reload]);
 
   if (wsId === null) return <main className="page-error">No workspace in the address.</main>;

@@ -15,13 +15,12 @@ import {
   credentialErrors,
   credentialProviders,
   dataApi,
-  fieldMessages,
   needsBaseUrl,
   type CredentialDraft,
   type StoredCredential,
-  type WorkspaceInfo,
   workspaceFromPath,
 } from "./dataPages";
+import { teamApi, type WorkspaceInfo } from "../team/api";
 import { WorkspaceBar } from "./WorkspaceBar";
 import "./dataPages.css";
 
@@ -36,7 +35,7 @@ export default function CredentialsPage() {
 
   useEffect(() => {
     void reload();
-    dataApi.workspaces().then(setWorkspaces, () => undefined);
+    teamApi.workspaces().then(setWorkspaces, () => undefined);
     api.nodeTypes().then((c) => setProviders(credentialProviders(c.providers)), () => setProviders(credentialProviders([])));
   }, [reload]);
 
@@ -151,10 +150,7 @@ function FieldError({ id, text }: { id: string; text?: string }) {
 }
 
 function serverErrors(e: unknown): { fields: Record<string, string>; message: string } {
-  if (e instanceof ApiError) {
-    const fields = fieldMessages(e.details);
-    return { fields, message: Object.keys(fields).length ? "" : e.message };
-  }
+  if (e instanceof ApiError) return { fields: e.fields, message: Object.keys(e.fields).length ? "" : e.message };
   return { fields: {}, message: (e as Error).message };
 }
 

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from "react";
 import "../experiments/experiments.css";
 import { DatasetEditor } from "../experiments/DatasetEditor";
 import { NewDatasetDialog } from "../experiments/NewDatasetDialog";
-import { xapi, type DatasetSummary, type WorkspaceInfo } from "../experiments/api";
+import { xapi, type DatasetSummary } from "../experiments/api";
+import { teamApi, type WorkspaceInfo } from "../team/api";
 import { timeAgo } from "../ui/format";
 
 function readQuery(): { workspace: string | null; dataset: string | null } {
@@ -34,7 +35,7 @@ export default function DatasetsPage() {
     const owner = q.dataset && !q.workspace
       ? xapi.getDataset(q.dataset).then((d) => (d.workspace === undefined ? null : String(d.workspace)), () => null)
       : Promise.resolve(null);
-    Promise.all([xapi.workspaces(), owner]).then(
+    Promise.all([teamApi.workspaces(), owner]).then(
       ([ws, own]) => {
         setWorkspaces(ws);
         setWorkspace((cur) => {

@@ -4,16 +4,14 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/endpoints";
-import { request } from "../api/client";
-import type { Pipeline, PipelineSummary } from "../api/types";
+import type { PipelineSummary } from "../api/types";
 import { TemplateGallery } from "../templates/Gallery";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
-import { teamApi, type PipelineWithUnbound } from "../team/api";
+import { teamApi, type PipelineWithUnbound, type WorkspaceInfo } from "../team/api";
 import { NewWorkspaceDialog } from "../team/NewWorkspaceDialog";
 import { unboundMessage, workspaceFromQuery } from "../team/logic";
-import type { WorkspaceInfo } from "./dataPages";
 import "../team/team.css";
 
 const NEW_WORKSPACE = "__new__";
@@ -41,11 +39,7 @@ export function ListPage() {
 
   const reload = useCallback(async (query: string) => {
     try {
-      const params = new URLSearchParams();
-      if (query) params.set("q", query);
-      if (wsId !== null) params.set("workspace", String(wsId));
-      const qs = params.toString();
-      setItems(await request<PipelineSummary[]>("GET", `/api/pipelines${qs ? `?${qs}` : ""}`));
+      setItems(await api.listPipelines(query, wsId));
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -275,7 +269,7 @@ function CreateDialog({ workspace, onClose }: { workspace?: number; onClose(): v
           setBusy(true);
           try {
             const body = { name: name.trim() || "Untitled pipeline", description, ...(workspace ? { workspace } : {}) };
-            const p = await request<Pipeline>("POST", "/api/pipelines", body);
+            const p = await api.createPipeline(body);
             location.assign(`/pipelines/${p.id}/`);
           } catch (err) {
             toast((err as Error).message, "error");

@@ -7,10 +7,9 @@ import { useCallback, useEffect, useState } from "react";
 import { toast } from "../stores/toast";
 import { Dialog } from "../ui/Dialog";
 import { timeAgo } from "../ui/format";
-import { teamApi, type ApiToken, type NewApiToken } from "../team/api";
+import { teamApi, type ApiToken, type NewApiToken, type WorkspaceInfo } from "../team/api";
 import { CopyField } from "../team/CopyField";
 import { EXPIRY_CHOICES, expiresAt, expiryText, linkStatus } from "../team/logic";
-import type { WorkspaceInfo } from "./dataPages";
 import "./dataPages.css";
 import "../team/team.css";
 

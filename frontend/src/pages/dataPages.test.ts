@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialErrors, credentialProviders, fieldMessages, formatBytes, pathForWorkspace, uploadProblem, workspaceFromPath } from "./dataPages";
+import { credentialErrors, credentialProviders, formatBytes, pathForWorkspace, uploadProblem, workspaceFromPath } from "./dataPages";
 
 const draft = { provider: "openai", name: "main", secret: "sk-1", base_url: "" };
 
@@ -25,11 +25,6 @@ describe("workspace pages", () => {
     expect(credentialErrors({ ...draft, provider: "http" }).base_url).toMatch(/only ever sent/);
     expect(credentialErrors({ ...draft, provider: "openai_compatible", base_url: "localhost:11434" }).base_url).toMatch(/http/);
     expect(credentialErrors({ ...draft, provider: "http", base_url: "https://api.example.com/v1" })).toEqual({});
-  });
-
-  it("flattens server field errors", () => {
-    expect(fieldMessages({ base_url: ["a", "b"], name: "x" })).toEqual({ base_url: "a b", name: "x" });
-    expect(fieldMessages(null)).toEqual({});
   });
 
   it("refuses files the server would refuse", () => {

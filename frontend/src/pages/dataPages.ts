@@ -2,17 +2,10 @@
  * Routes and pure helpers of the workspace pages (credentials; documents and collections).
  * Secrets go out in request bodies only; no response carries one back.
  */
-import { ApiError, readCookie, request } from "../api/client";
+import { request } from "../api/client";
 import type { ProviderSpec } from "../api/types";
 
 const enc = encodeURIComponent;
-
-export interface WorkspaceInfo {
-  id: number;
-  name: string;
-  personal: boolean;
-  role: "owner" | "editor" | "viewer";
-}
 
 export interface StoredCredential {
   id: number;
@@ -72,8 +65,7 @@ export interface QueryResult {
 }
 
 export const dataApi = {
-  workspaces: () => request<WorkspaceInfo[]>("GET", "/api/workspaces"),
-  credentials: (ws: number) => request<StoredCredential[]>("GET", `/api/workspaces/${ws}/credentials`),
+  credentials: (ws: number | string) => request<StoredCredential[]>("GET", `/api/workspaces/${enc(String(ws))}/credentials`),
   createCredential: (ws: number, body: CredentialDraft) => {
     const { base_url, ...rest } = body;
     return request<StoredCredential>("POST", `/api/workspaces/${ws}/credentials`, base_url.trim() ? { ...rest, base_url: base_url.trim() } : rest);
@@ -83,19 +75,10 @@ export const dataApi = {
   deleteCredential: (id: number) => request<void>("DELETE", `/api/credentials/${id}`),
   documents: (ws: number) => request<DocumentInfo[]>("GET", `/api/workspaces/${ws}/documents`),
   deleteDocument: (id: number) => request<void>("DELETE", `/api/documents/${id}`),
-  uploadDocument: async (ws: number, file: File): Promise<DocumentInfo> => {
+  uploadDocument: (ws: number, file: File) => {
     const form = new FormData();
     form.append("file", file);
-    const headers: Record<string, string> = { Accept: "application/json" };
-    const token = readCookie("csrftoken");
-    if (token) headers["X-CSRFToken"] = token;
-    const res = await fetch(`/api/workspaces/${ws}/documents`, { method: "POST", body: form, headers, credentials: "same-origin" });
-    const data = await res.json().catch(() => null);
-    if (!res.ok) {
-      const err = data?.error;
-      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
-    }
-    return data as DocumentInfo;
+    return request<DocumentInfo>("POST", `/api/workspaces/${ws}/documents`, form);
   },
   collections: (ws: number) => request<CollectionInfo[]>("GET", `/api/workspaces/${ws}/collections`),
   collection: (ws: number, name: string, limit = 20, offset = 0) =>
@@ -138,17 +121,6 @@ export function credentialErrors(d: CredentialDraft): Partial<Record<keyof Crede
   const url = d.base_url.trim();
   if (url && !/^https?:\/\/[^\s/]+/i.test(url)) out.base_url = "Start with http:// or https://.";
   else if (!url && needsBaseUrl(d.provider)) out.base_url = "Needed: the secret is only ever sent to this URL.";
-  return out;
-}
-
-/** Server validation details ({field: [messages]}) as one message per field. */
-export function fieldMessages(details: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (details && typeof details === "object" && !Array.isArray(details)) {
-    for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
-      out[k] = Array.isArray(v) ? v.map(String).join(" ") : String(v);
-    }
-  }
   return out;
 }
 

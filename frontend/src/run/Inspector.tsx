@@ -1,6 +1,6 @@
 /** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
 import { useEffect, useState } from "react";
-import { request } from "../api/client";
+import { api } from "../api/endpoints";
 import type { GraphDoc, NodeRun } from "../api/types";
 import { pinNode } from "../lib/graphOps";
 import { reuseActions, reusedFrom } from "../lib/reuse";
@@ -138,7 +138,7 @@ function RecordValues({ record, field }: { record: NodeRun; field: "inputs" | "o
   const load = async () => {
     setState("loading");
     try {
-      const whole = await request<NodeRun>("GET", cut.url);
+      const whole = await api.nodeRecord(cut.url);
       setLoaded({ url: cut.url, value: whole[field] });
       setState("idle");
     } catch {

@@ -1,7 +1,7 @@
 /** The workspace's stored credentials (id, name, provider, masked hint; never secrets), for pickers. */
 import { create } from "zustand";
-import { api } from "../api/endpoints";
 import type { CredentialInfo } from "../api/types";
+import { dataApi } from "../pages/dataPages";
 
 interface CredentialsStore {
   workspace: string | null;
@@ -16,7 +16,7 @@ export const useCredentials = create<CredentialsStore>((set, get) => ({
     if (get().workspace === workspace && get().list) return;
     set({ workspace, list: null });
     try {
-      const list = await api.credentials(workspace);
+      const list = await dataApi.credentials(workspace);
       if (get().workspace === workspace) set({ list });
     } catch {
       if (get().workspace === workspace) set({ list: [] });

@@ -39,9 +39,9 @@ function index(errors: GraphError[]) {
   return { byNode, byEdge };
 }
 
+/** The graph errors a refused save, version or run names (`details.errors`), or null. */
 export function errorsFrom(e: unknown): GraphError[] | null {
-  if (e instanceof ApiError && Array.isArray(e.details?.errors)) return e.details.errors as GraphError[];
-  return null;
+  return e instanceof ApiError && e.errors.length ? (e.errors as GraphError[]) : null;
 }
 
 export const useSave = create<SaveStore>((set, get) => ({

@@ -1,13 +1,19 @@
 /**
  * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, API tokens,
- * share links, export/import, move/copy. Raw tokens come back once, in the create responses only.
+ * share links, embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
  */
-import { ApiError, readCookie, request } from "../api/client";
+import { request } from "../api/client";
 import type { GraphDoc, Pipeline, RunDetail, RunSummary } from "../api/types";
-import type { WorkspaceInfo } from "../pages/dataPages";
 
 export type Role = "owner" | "editor" | "viewer";
 export const ROLES: Role[] = ["owner", "editor", "viewer"];
+
+export interface WorkspaceInfo {
+  id: number;
+  name: string;
+  personal: boolean;
+  role: Role;
+}
 
 export interface Member {
   user_id: number;
@@ -79,6 +85,21 @@ export interface NewShareLink extends ShareLink {
   token: string;
 }
 
+/** A publishable key of the chat widget: only this pipeline, only these origins, at most this rate. */
+export interface EmbedKey {
+  id: number;
+  key: string;
+  label: string;
+  allowed_origins: string[];
+  rate_per_minute: number;
+  revoked: boolean;
+  created_at: string;
+  rotated_at: string | null;
+  last_used_at: string | null;
+  script: string;
+  iframe: string;
+}
+
 export interface UnboundCredential {
   node: string;
   field?: string;
@@ -125,24 +146,19 @@ export const teamApi = {
       expiresInHours ? { include_runs: includeRuns, expires_in_hours: expiresInHours } : { include_runs: includeRuns }),
   revokeShareLink: (pipeline: string, id: number) =>
     request<void>("DELETE", `/api/pipelines/${enc(pipeline)}/share-links/${id}`),
+  embedKeys: (pipeline: string) => request<EmbedKey[]>("GET", `/api/pipelines/${enc(pipeline)}/embed-keys`),
+  createEmbedKey: (pipeline: string, allowedOrigins: string[], ratePerMinute: number) =>
+    request<EmbedKey>("POST", `/api/pipelines/${enc(pipeline)}/embed-keys`, { allowed_origins: allowedOrigins, rate_per_minute: ratePerMinute }),
+  rotateEmbedKey: (pipeline: string, id: number) => request<EmbedKey>("POST", `/api/pipelines/${enc(pipeline)}/embed-keys/${id}/rotate`),
+  revokeEmbedKey: (pipeline: string, id: number) => request<void>("DELETE", `/api/pipelines/${enc(pipeline)}/embed-keys/${id}`),
   move: (pipeline: string, workspace: number) =>
     request<PipelineWithUnbound>("POST", `/api/pipelines/${enc(pipeline)}/move`, { workspace }),
   copy: (pipeline: string, workspace: number) =>
     request<PipelineWithUnbound>("POST", `/api/pipelines/${enc(pipeline)}/copy`, { workspace }),
   exportUrl: (pipeline: string, versions: boolean) => `/api/pipelines/${enc(pipeline)}/export${versions ? "?versions=1" : ""}`,
   /** The file's text goes as the request body, as is (the server validates it like a save). */
-  importPipeline: async (ws: number, text: string): Promise<PipelineWithUnbound> => {
-    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
-    const csrf = readCookie("csrftoken");
-    if (csrf) headers["X-CSRFToken"] = csrf;
-    const res = await fetch(`/api/workspaces/${ws}/import`, { method: "POST", body: text, headers, credentials: "same-origin" });
-    const data = await res.json().catch(() => null);
-    if (!res.ok) {
-      const err = data?.error;
-      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
-    }
-    return data as PipelineWithUnbound;
-  },
+  importPipeline: (ws: number, text: string) =>
+    request<PipelineWithUnbound>("POST", `/api/workspaces/${ws}/import`, new Blob([text], { type: "application/json" })),
 
   shared: (token: string) => request<SharedView>("GET", `/api/share/${enc(token)}`),
   sharedRun: (token: string, runId: string | number) => request<RunDetail>("GET", `/api/share/${enc(token)}/runs/${enc(String(runId))}`),

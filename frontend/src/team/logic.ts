@@ -1,8 +1,7 @@
 /** Pure helpers of the team and sharing pages (tested in logic.test.ts). */
 import type { NodeRun, RunDetail } from "../api/types";
 import { blankNode, initRun, type RunLive } from "../lib/runEvents";
-import type { WorkspaceInfo } from "../pages/dataPages";
-import type { Role } from "./api";
+import type { Role, WorkspaceInfo } from "./api";
 
 export type LinkStatus = "active" | "expired" | "revoked";
 
