@@ -28,11 +28,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from experiments.models import Cell, Experiment, ExperimentStatus
+from runs import transitions
 from runs.models import TERMINAL, Run, RunStatus
 
 log = logging.getLogger(__name__)
@@ -72,18 +72,6 @@ def drive(experiment_id: int) -> None:
         Driver(experiment_id, token).loop()
     finally:
         close_old_connections()
-
-
-def claim_runs(run_ids: list[int], token: str) -> list[Run]:
-    """Claim held runs for this process, as ``runs.worker.claim`` does one: the runs a cancel
-    took first are left out."""
-    now = timezone.now()
-    with transaction.atomic():
-        Run.objects.filter(pk__in=run_ids, status=RunStatus.QUEUED).update(
-            status=RunStatus.RUNNING, lease_owner=token, lease_expires_at=now + lease(), enqueued_at=now,
-            attempt=F("attempt") + 1, started_at=Coalesce("started_at", Value(now)))
-        return list(Run.objects.filter(pk__in=run_ids, lease_owner=token, status=RunStatus.RUNNING)
-                    .only("pk", "graph", "inputs", "started_at", "attempt", "reused"))
 
 
 async def _execute(run: Run, token: str, workspace_id: int) -> None:
@@ -161,7 +149,7 @@ class Driver:
             if batch:
                 Cell.objects.filter(pk__in=[c for c, _, _ in batch], status="queued").update(
                     status="running", updated_at=timezone.now())
-                runs = {r.pk: r for r in claim_runs([r for _, r, _ in batch if r], self.token)}
+                runs = {r.pk: r for r in transitions.claim_many([r for _, r, _ in batch if r], self.token)}
         loop = shared_loop()
         for cell_id, run_id, expected in batch:
             run = runs.get(run_id or 0)

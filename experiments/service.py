@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from builder.models import Pipeline, PipelineVersion
 from experiments import scoring, variants
 from experiments.models import Cell, Dataset, Experiment, ExperimentStatus, Variant
 from fomo.errors import DomainError, InvalidGraph
-from runs.models import TERMINAL, Run, RunEvent, RunStatus, event_message
+from runs import transitions
+from runs.models import TERMINAL, Run, RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +99,7 @@ def _write(pipeline: Pipeline, user: Any, name: str, dataset: Dataset, version: 
     # inputs typed for its variant (CSV text read as numbers, booleans, JSON where declared).
     pairs = [(variant, graph, row, typed[v][r]) for r, row in enumerate(rows)
              for v, (variant, (_, _, graph, _)) in enumerate(zip(made, checked, strict=True))]
-    runs = Run.objects.bulk_create([
-        Run(pipeline=pipeline, version=version, graph=graph, inputs=inputs, started_by=user, created_at=now,
-            enqueued_at=None) for _, graph, _, inputs in pairs], batch_size=500)
+    runs = transitions.create_many(pipeline, user, version, [(graph, inputs) for _, graph, _, inputs in pairs])
     Cell.objects.bulk_create([
         Cell(experiment=exp, variant=variant, row_id=row[0], row_position=row[1], expected=row[3], run=run,
              updated_at=now) for (variant, _, row, _), run in zip(pairs, runs, strict=True)], batch_size=500)
@@ -236,38 +233,22 @@ def cancel(exp: Experiment) -> Experiment:
 
     The experiment is ``cancelling`` until every one of its runs has stopped and its cell is
     scored (the dispatcher then writes ``cancelled``); at once when nothing was running."""
-    from runs.lifecycle import request_cancel
-    from runs.publish_sync import publish_after_commit
-
     now = timezone.now()
     with transaction.atomic():
         Experiment.objects.filter(pk=exp.pk, status=ExperimentStatus.RUNNING).update(
             status=ExperimentStatus.CANCELLING, updated_at=now)
         run_ids = list(Cell.objects.filter(experiment=exp, scored=False, run__isnull=False)
                        .values_list("run_id", flat=True))
-        queued = list(Run.objects.select_for_update().filter(pk__in=run_ids, status=RunStatus.QUEUED)
-                      .values_list("pk", flat=True))
+        queued = transitions.finish_many(run_ids, RunStatus.CANCELLED, None, only_if=(RunStatus.QUEUED,))
         if queued:
-            Run.objects.filter(pk__in=queued, status=RunStatus.QUEUED).update(
-                status=RunStatus.CANCELLED, finished_at=now, lease_owner="", lease_expires_at=None)
-            last = dict(RunEvent.objects.filter(run_id__in=queued).values("run_id").annotate(m=Max("seq"))
-                        .values_list("run_id", "m"))
-            payload = {"status": "cancelled", "outputs_preview": {}, "error": None, "cost": None,
-                       "duration_ms": None, "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
-            ts = time.time()
-            events = [RunEvent(run_id=rid, seq=last.get(rid, 0) + 1, type="run.finished", payload=payload, ts=ts)
-                      for rid in queued]
-            RunEvent.objects.bulk_create(events, batch_size=500)
             Cell.objects.filter(experiment=exp, run_id__in=queued, scored=False).update(
                 status=RunStatus.CANCELLED, scored=True, updated_at=now)
-            for ev in events:
-                publish_after_commit(ev.run_id, [event_message(ev.seq, "run.finished", None, None, payload, ts)])
         # Cells whose run is gone (deleted) have nothing to wait for.
         Cell.objects.filter(experiment=exp, scored=False, run__isnull=True).update(
             status=RunStatus.CANCELLED, scored=True, updated_at=now)
     # Each claimed run is asked to stop; its worker sees the request within one lease tick.
     for run in Run.objects.filter(pk__in=run_ids).exclude(status__in=TERMINAL):
-        request_cancel(run)
+        transitions.request_cancel(run)
     settle_cancel(exp.pk)
     exp.refresh_from_db()
     return exp

@@ -20,25 +20,23 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections
-from django.db.models import F, Max, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.utils import timezone
 
 from builder.graph import validate
-from runs import logctx
-from runs.engine import Engine
+from runs import logctx, transitions
+from runs.engine import Engine, events
 from runs.engine.events import Event
 from runs.heartbeat import live_worker_ids
-from runs.lifecycle import enqueue, finish_without_worker
 from runs.loop import run_coroutine, shared_loop
 from runs.models import WHOLE_NODE, NodeRun, Run, RunEvent, RunStatus
 from runs.services import RunServices
 from runs.sink import DjangoSink, LostRun
 from runs.sink_sql import NodeRecord
+from runs.transitions import REQUEUED, claim, hand_back
 
 log = logging.getLogger(__name__)
 
-REQUEUED = "requeued"
 LEASE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fomo-lease")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -59,7 +57,7 @@ def execute(run_id: int) -> None:
 
 def _claim_and_execute(run_id: int) -> None:
     if _stopping.is_set():  # a message delivered while this worker stops: let another take it
-        enqueue(run_id)
+        transitions.enqueue(run_id)
         return
     close_old_connections()
     token = f"{WORKER_ID}:{uuid.uuid4().hex[:8]}"
@@ -83,21 +81,6 @@ def _claim_and_execute(run_id: int) -> None:
         run_coroutine(_execute(run, token, known, next_seq, workspace_id))
     finally:
         close_old_connections()
-
-
-def claim(run_id: int, token: str) -> Run | None:
-    now = timezone.now()
-    lease = timedelta(seconds=_knobs()["LEASE_SECONDS"])
-    expired = Q(status=RunStatus.RUNNING) & (Q(lease_expires_at__lt=now) | Q(lease_owner=REQUEUED))
-    claimed = Run.objects.filter(Q(status=RunStatus.QUEUED) | expired, pk=run_id).update(
-        status=RunStatus.RUNNING, lease_owner=token, lease_expires_at=now + lease,
-        attempt=F("attempt") + 1, started_at=Coalesce("started_at", Value(now)),
-    )
-    if claimed != 1:
-        return None
-    run = Run.objects.select_related("pipeline").get(pk=run_id)
-    run.claimed_at = now  # type: ignore[attr-defined]  # equals started_at on the first claim only
-    return run
 
 
 async def _execute(run: Run, token: str, known: dict[tuple[str, int], NodeRecord], next_seq: int,
@@ -148,11 +131,9 @@ async def _execute_bound(run: Run, token: str, known: dict[tuple[str, int], Node
     sink = DjangoSink(run.pk, next_seq=next_seq, known_nodes=known, lease_owner=token, started_at=run.started_at)
     plan, errors = validate(run.graph)
     if plan is None:
-        sink.emit(Event("run.finished", payload={
-            "status": "failed", "outputs_preview": {}, "cost": None, "duration_ms": 0,
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "error": {"node": errors[0].node if errors else None, "kind": "invalid_graph",
-                      "message": errors[0].message if errors else "invalid graph"}}))
+        sink.emit(events.run_finished("failed", duration_ms=0, error={
+            "node": errors[0].node if errors else None, "kind": "invalid_graph",
+            "message": errors[0].message if errors else "invalid graph"}))
         await _flush_quietly(sink)
         await sink.close()
         return
@@ -183,10 +164,8 @@ async def _execute_bound(run: Run, token: str, known: dict[tuple[str, int], Node
     except Exception as exc:
         log.exception("run %s: engine crashed", run.pk)
         if not sink.failed:
-            sink.emit(Event("run.finished", payload={
-                "status": "failed", "outputs_preview": {}, "cost": None, "duration_ms": None,
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "error": {"node": None, "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}}))
+            sink.emit(events.run_finished("failed", error={
+                "node": None, "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}))
             await _flush_quietly(sink)
     finally:
         with _held_lock:
@@ -216,7 +195,7 @@ async def _keep_lease(run_id: int, token: str, engine: Engine) -> None:
         if renew:
             since_renew = 0.0
         # Its own threads: a renewal must not queue behind event writes on the DB pool.
-        held, cancel = await loop.run_in_executor(LEASE_POOL, _lease_tick, run_id, token, renew, lease_s)
+        held, cancel = await loop.run_in_executor(LEASE_POOL, transitions.renew, run_id, token, renew)
         if not held:
             log.warning("run %s: lease lost; stopping this copy", run_id)
             engine.cancel()
@@ -226,18 +205,8 @@ async def _keep_lease(run_id: int, token: str, engine: Engine) -> None:
             return
 
 
-def _lease_tick(run_id: int, token: str, renew: bool, lease_s: float) -> tuple[bool, bool]:
-    row = Run.objects.filter(pk=run_id, lease_owner=token).values_list("cancel_requested", flat=True).first()
-    if row is None:
-        return False, False
-    if renew:
-        Run.objects.filter(pk=run_id, lease_owner=token).update(
-            lease_expires_at=timezone.now() + timedelta(seconds=lease_s))
-    return True, bool(row)
-
-
 def fail_exhausted(run_id: int, attempts: int) -> bool:
-    return finish_without_worker(run_id, RunStatus.FAILED, {
+    return transitions.finish(run_id, RunStatus.FAILED, {
         "node": None, "kind": "worker_lost",
         "message": f"The run stopped its worker {attempts} times (the limit is "
                    f"{int(_knobs()['MAX_RUN_ATTEMPTS'])}); it will not be retried.",
@@ -262,36 +231,17 @@ def sweep() -> dict[str, int]:
             continue
         if attempt >= int(_knobs()["MAX_RUN_ATTEMPTS"]):
             counts["failed"] += fail_exhausted(run_id, attempt)
-        elif Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_expires_at=expires).update(
-                lease_owner=REQUEUED, lease_expires_at=now + lease):
-            enqueue(run_id)
+        elif transitions.requeue(run_id, expires):
             counts["requeued"] += 1
     stale = now - timedelta(seconds=max(60.0, 2 * _knobs()["LEASE_SECONDS"]))
     for run_id, enqueued in list(Run.objects.filter(status=RunStatus.QUEUED, enqueued_at__lt=stale)
                                  .values_list("pk", "enqueued_at")):
-        if Run.objects.filter(pk=run_id, status=RunStatus.QUEUED, enqueued_at=enqueued).update(enqueued_at=now):
-            enqueue(run_id)
+        if transitions.resend(run_id, enqueued):
             counts["resent"] += 1
     return counts
 
 
 # ---------------------------------------------------------------- graceful shutdown
-
-
-def hand_back(run_id: int, token: str) -> bool:
-    """Release this worker's lease on a run and re-enqueue it, if the lease is still ours.
-
-    The attempt it was counted as is given back: a worker that was asked to stop did not crash,
-    so the run does not move closer to the attempt cap. Once the lease changes hands the sink's
-    next write fails (:class:`LostRun`), so nothing of this copy lands after the hand-back; what
-    was recorded before it is reused by the next worker."""
-    released = Run.objects.filter(pk=run_id, status=RunStatus.RUNNING, lease_owner=token).update(
-        lease_owner=REQUEUED, lease_expires_at=timezone.now() + timedelta(seconds=_knobs()["LEASE_SECONDS"]),
-        attempt=F("attempt") - 1)
-    if released:
-        log.info("run %s: handed back (this worker is stopping)", run_id)
-        enqueue(run_id)
-    return bool(released)
 
 
 def held_runs() -> list[int]:

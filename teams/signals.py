@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from builder.models import Pipeline, PipelineVersion
 from runs.models import Run
+from runs.transitions import runs_created
 from teams.activity import record, runs_listed
 
 
@@ -27,9 +28,12 @@ def version_created(sender: Any, instance: PipelineVersion, created: bool, **kwa
                + (f": {instance.message}" if instance.message else ""))
 
 
-@receiver(post_save, sender=Run)
-def run_created(sender: Any, instance: Run, created: bool, **kwargs: Any) -> None:
-    if created and not kwargs.get("raw") and runs_listed():
-        pipeline = instance.pipeline
-        record(pipeline.workspace_id, instance.started_by, "ran", "pipeline", pipeline.pk,
-               f"ran “{pipeline.name}” (run {instance.pk})")
+@receiver(runs_created)
+def run_created(sender: Any, runs: list[Run], pipeline: Any, user: Any, **kwargs: Any) -> None:
+    """One line per call: a run started from the editor or the API, or a batch (an experiment)."""
+    if not runs or not runs_listed():
+        return
+    if len(runs) == 1:
+        record(pipeline.workspace_id, user, "ran", "pipeline", pipeline.pk, f"ran “{pipeline.name}” (run {runs[0].pk})")
+    else:
+        record(pipeline.workspace_id, user, "ran", "pipeline", pipeline.pk, f"ran “{pipeline.name}” {len(runs)} times")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runs import lifecycle, worker
+from runs import transitions
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,5 @@ def no_celery(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Runs that would be enqueued, by the API or by the worker's own reference (a hand-back,
     the sweeper); nothing reaches Celery or the shared Redis queue."""
     queued: list[int] = []
-    monkeypatch.setattr(lifecycle, "enqueue", queued.append)
-    monkeypatch.setattr(worker, "enqueue", queued.append)
+    monkeypatch.setattr(transitions, "enqueue", queued.append)
     return queued

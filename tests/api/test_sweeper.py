@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from runs import worker
+from runs import transitions, worker
 from runs.models import Run, RunEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 @pytest.fixture
 def enqueued(monkeypatch):
     sent: list[int] = []
-    monkeypatch.setattr(worker, "enqueue", sent.append)
+    monkeypatch.setattr(transitions, "enqueue", sent.append)
     return sent
 
 
@@ -31,10 +31,10 @@ def test_a_run_whose_lease_expired_is_requeued_once(pipeline, enqueued):
     assert worker.sweep()["requeued"] == 0  # the requeue holds a fresh lease until it is claimed
     assert enqueued == [run.pk]
     run.refresh_from_db()
-    assert run.lease_owner == worker.REQUEUED and run.status == "running"
-    claimed = worker.claim(run.pk, "w2:abc")
+    assert run.lease_owner == transitions.REQUEUED and run.status == "running"
+    claimed = transitions.claim(run.pk, "w2:abc")
     assert claimed is not None and claimed.attempt == 2
-    assert worker.claim(run.pk, "w3:def") is None  # held by w2 now
+    assert transitions.claim(run.pk, "w3:def") is None  # held by w2 now
 
 
 def test_a_run_that_keeps_killing_its_worker_fails_at_the_cap(pipeline, enqueued, settings):
@@ -54,11 +54,11 @@ def test_a_finished_or_held_run_cannot_be_claimed(pipeline):
     done = a_run(pipeline, status="succeeded", attempt=1)
     held = a_run(pipeline, status="running", attempt=1, lease_owner="w1:x",
                  lease_expires_at=timezone.now() + timedelta(seconds=30))
-    assert worker.claim(done.pk, "w2:y") is None
-    assert worker.claim(held.pk, "w2:y") is None
+    assert transitions.claim(done.pk, "w2:y") is None
+    assert transitions.claim(held.pk, "w2:y") is None
     queued = a_run(pipeline)
-    assert worker.claim(queued.pk, "w2:y").attempt == 1
-    assert worker.claim(queued.pk, "w3:z") is None
+    assert transitions.claim(queued.pk, "w2:y").attempt == 1
+    assert transitions.claim(queued.pk, "w3:z") is None
 
 
 def test_a_queued_run_whose_message_was_lost_is_sent_again(pipeline, enqueued):
