@@ -1,14 +1,14 @@
-import CollectionsPage from "./pages/CollectionsPage";
-import CredentialsPage from "./pages/CredentialsPage";
-import DatasetsPage from "./pages/DatasetsPage";
-import EditorPage from "./pages/EditorPage";
-import ExperimentPage from "./pages/ExperimentPage";
-import { ListPage } from "./pages/ListPage";
-import RunPage from "./pages/RunPage";
-import SharedPage from "./pages/SharedPage";
-import TokensPage from "./pages/TokensPage";
-import WorkspaceSettingsPage from "./pages/WorkspaceSettingsPage";
-import { Toasts } from "./ui/Toasts";
+import CollectionsPage from "./data/documents/CollectionsPage";
+import CredentialsPage from "./data/credentials/CredentialsPage";
+import DatasetsPage from "./data/datasets/DatasetsPage";
+import EditorPage from "./editor/EditorPage";
+import ExperimentPage from "./experiments/ExperimentPage";
+import { ListPage } from "./pipelines/ListPage";
+import RunPage from "./run/RunPage";
+import SharedPage from "./team/SharedPage";
+import TokensPage from "./data/tokens/TokensPage";
+import WorkspaceSettingsPage from "./team/WorkspaceSettingsPage";
+import { Toasts } from "./shared/ui/Toasts";
 
 export interface PageProps {
   page: string;

@@ -1,5 +1,5 @@
 /** One typed function per route of docs/api.md. */
-import { request } from "./client";
+import { request } from "../shared/api/client";
 import type {
   Catalog,
   DraftSaved,
@@ -14,7 +14,7 @@ import type {
   RunSummary,
   Version,
   VersionSummary,
-} from "./types";
+} from "../shared/api/types";
 
 const enc = encodeURIComponent;
 

@@ -1,7 +1,7 @@
 /** The toolbar's "Chat" button: opens the playground pane for pipelines with a chat input. */
 import { lazy, Suspense, useMemo, useState } from "react";
-import type { Pipeline } from "../api/types";
-import { useGraph } from "../stores/graph";
+import type { Pipeline } from "../shared/api/types";
+import { useGraph } from "../graph/graphStore";
 import { chatShape } from "./chatModel";
 
 const ChatPlayground = lazy(() => import("./ChatPlayground"));

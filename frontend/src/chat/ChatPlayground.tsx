@@ -5,14 +5,14 @@
  * fresh id; "Clear memory" forgets the session on the server.
  */
 import { useEffect, useRef, useState } from "react";
-import { ApiError } from "../api/client";
+import { ApiError } from "../shared/api/client";
 import { api } from "../api/endpoints";
-import type { Pipeline } from "../api/types";
-import { isTerminalRun } from "../lib/runEvents";
-import { useGraph } from "../stores/graph";
-import { useRun } from "../stores/run";
-import { useSave } from "../stores/save";
-import { toast } from "../stores/toast";
+import type { Pipeline } from "../shared/api/types";
+import { isTerminalRun } from "../run/runEvents";
+import { useGraph } from "../graph/graphStore";
+import { useRun } from "../run/runStore";
+import { useSave } from "../editor/save/saveStore";
+import { toast } from "../shared/ui/toast";
 import { answerOf, busy, type ChatShape, turnInputs } from "./chatModel";
 import { chatApi } from "./api";
 import { useChat } from "./chatStore";

@@ -1,5 +1,5 @@
 /** The playground's one route of its own: forgetting a session's memory (docs/api.md, conversations). */
-import { request } from "../api/client";
+import { request } from "../shared/api/client";
 
 const enc = encodeURIComponent;
 

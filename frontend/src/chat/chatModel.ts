@@ -3,7 +3,7 @@
  * and a `session` input when it keeps memory), which output is the answer, which node streams
  * it, and the conversation's turns.
  */
-import type { GraphDoc, GraphNode } from "../api/types";
+import type { GraphDoc, GraphNode } from "../shared/api/types";
 
 export interface ChatShape {
   /** The run input that carries the user's message. */

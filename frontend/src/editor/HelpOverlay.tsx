@@ -1,4 +1,4 @@
-import { Dialog } from "../ui/Dialog";
+import { Dialog } from "../shared/ui/Dialog";
 import { SHORTCUTS } from "./shortcuts";
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {

@@ -1,9 +1,9 @@
 /** Node palette from the catalog: categories, search, descriptions; drag or double-click to add. */
 import { useReactFlow } from "@xyflow/react";
 import { useMemo, useState } from "react";
-import { useCatalog } from "../stores/catalog";
+import { useCatalog } from "../graph/catalog";
 import { addNodeOfType } from "./actions";
-import { DRAG_MIME } from "./Canvas";
+import { DRAG_MIME } from "./canvas/Canvas";
 
 export function Palette() {
   const catalog = useCatalog((s) => s.catalog);

@@ -1,17 +1,17 @@
 /** Editor toolbar: name, save state, undo/redo, layout, fit, help, run. */
 import { useState } from "react";
 import { api } from "../api/endpoints";
-import type { Pipeline } from "../api/types";
-import { canRedo, canUndo } from "../lib/history";
-import { useGraph } from "../stores/graph";
-import { useSave } from "../stores/save";
-import { toast } from "../stores/toast";
+import type { Pipeline } from "../shared/api/types";
+import { canRedo, canUndo } from "../graph/undo";
+import { useGraph } from "../graph/graphStore";
+import { useSave } from "./save/saveStore";
+import { toast } from "../shared/ui/toast";
 import { ChatButton } from "../chat/ChatButton";
-import { timeAgo } from "../ui/format";
+import { timeAgo } from "../shared/ui/format";
 import { autoLayout } from "./actions";
-import { ApiDialog } from "./ApiDialog";
-import { EmbedDialog } from "./EmbedDialog";
-import { ShareDialog } from "./ShareDialog";
+import { ApiDialog } from "./share/ApiDialog";
+import { EmbedDialog } from "./share/EmbedDialog";
+import { ShareDialog } from "./share/ShareDialog";
 
 const SAVE_LABEL = { clean: "Saved", dirty: "Unsaved changes", saving: "Saving…", conflict: "Conflict", error: "Save failed" } as const;
 

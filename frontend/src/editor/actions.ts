@@ -1,12 +1,12 @@
 /** Editor commands shared by the canvas, palette, toolbar and shortcuts. */
-import type { GraphNode } from "../api/types";
-import { addNode, copySelection, moveNodes, newId, parseClipboard, pasteInto, removeItems } from "../lib/graphOps";
-import { layeredLayout } from "../lib/layout";
-import { defaultConfig } from "../lib/schemaForm";
-import { useCatalog } from "../stores/catalog";
-import { useGraph } from "../stores/graph";
-import { useSelection } from "../stores/selection";
-import { toast } from "../stores/toast";
+import type { GraphNode } from "../shared/api/types";
+import { addNode, copySelection, moveNodes, newId, parseClipboard, pasteInto, removeItems } from "../graph/graphOps";
+import { layeredLayout } from "./layout";
+import { defaultConfig } from "./settings/schemaForm";
+import { useCatalog } from "../graph/catalog";
+import { useGraph } from "../graph/graphStore";
+import { useSelection } from "./canvas/selection";
+import { toast } from "../shared/ui/toast";
 
 /** A unique value for a node's `name` setting (input/output names must differ). */
 function uniqueName(base: string, taken: Set<string>): string {

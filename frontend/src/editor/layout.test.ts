@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { layeredLayout } from "./layout";
-import { copySelection, parseClipboard, pasteInto } from "./graphOps";
+import { copySelection, parseClipboard, pasteInto } from "../graph/graphOps";
 
 describe("layeredLayout", () => {
   it("places each node right of its inputs", () => {

@@ -1,8 +1,8 @@
 /** Keyboard shortcuts of the editor; the help overlay lists the same table. */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
-import { useGraph } from "../stores/graph";
-import { useSave } from "../stores/save";
+import { useGraph } from "../graph/graphStore";
+import { useSave } from "./save/saveStore";
 import { autoLayout, copyToClipboard, pasteFromClipboard, selectAll } from "./actions";
 
 export const SHORTCUTS: [string, string][] = [

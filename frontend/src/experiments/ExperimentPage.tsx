@@ -4,17 +4,17 @@
  */
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api/endpoints";
-import type { GraphDoc, VersionSummary } from "../api/types";
-import { useCatalog } from "../stores/catalog";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { duration, timeAgo } from "../ui/format";
-import { BarChart } from "../experiments/BarChart";
-import { variantColor } from "../experiments/ExperimentPanel";
-import "../experiments/experiments.css";
-import { xapi, type Aggregate, type Cell, type DatasetRow, type ExperimentDetail, type Variant } from "../experiments/api";
-import { useLiveExperiment } from "../experiments/live";
-import { describeOverride, shortValue } from "../experiments/overrides";
+import type { GraphDoc, VersionSummary } from "../shared/api/types";
+import { useCatalog } from "../graph/catalog";
+import { toast } from "../shared/ui/toast";
+import { Dialog } from "../shared/ui/Dialog";
+import { duration, timeAgo } from "../shared/ui/format";
+import { BarChart } from "./BarChart";
+import { variantColor } from "./ExperimentPanel";
+import "./experiments.css";
+import { xapi, type Aggregate, type Cell, type DatasetRow, type ExperimentDetail, type Variant } from "./api";
+import { useLiveExperiment } from "./live";
+import { describeOverride, shortValue } from "./overrides";
 import {
   cellError,
   cellKey,
@@ -30,7 +30,7 @@ import {
   shownScorerKeys,
   visibleRows,
   type Metric,
-} from "../experiments/results";
+} from "./results";
 
 function experimentIdFromPath(path: string): string {
   return /\/experiments\/(\d+)/.exec(path)?.[1] ?? "";

@@ -4,15 +4,15 @@
  * with the settings form's widget), scorers, and Start.
  */
 import { useEffect, useMemo, useState } from "react";
-import { ApiError } from "../api/client";
-import type { GraphNode, Pipeline } from "../api/types";
-import { SchemaForm } from "../editor/SchemaForm";
-import { useCatalog } from "../stores/catalog";
-import { credentialsFor, useCredentials } from "../stores/credentials";
-import { useGraph } from "../stores/graph";
-import { useSave } from "../stores/save";
-import { useSelection } from "../stores/selection";
-import { timeAgo } from "../ui/format";
+import { ApiError } from "../shared/api/client";
+import type { GraphNode, Pipeline } from "../shared/api/types";
+import { SchemaForm } from "../editor/settings/SchemaForm";
+import { useCatalog } from "../graph/catalog";
+import { credentialsFor, useCredentials } from "../editor/settings/credentialPicker";
+import { useGraph } from "../graph/graphStore";
+import { useSave } from "../editor/save/saveStore";
+import { useSelection } from "../editor/canvas/selection";
+import { timeAgo } from "../shared/ui/format";
 import { xapi, type DatasetSummary, type ExperimentSummary, type ScorerKind } from "./api";
 import { useExperimentDraft } from "./draft";
 import "./experiments.css";

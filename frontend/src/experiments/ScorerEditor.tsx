@@ -1,7 +1,7 @@
 /** One scorer and its options: regex pattern, JSON field path, similarity model, judge provider/model/credential/rubric. */
-import { templateVariables } from "../lib/schemaForm";
-import { useCatalog } from "../stores/catalog";
-import { credentialsFor, useCredentials } from "../stores/credentials";
+import { templateVariables } from "../editor/settings/schemaForm";
+import { useCatalog } from "../graph/catalog";
+import { credentialsFor, useCredentials } from "../editor/settings/credentialPicker";
 import type { ScorerKind, ScorerSpec } from "./api";
 import { DEFAULT_RUBRIC, defaultScorer, type DraftError } from "./overrides";
 

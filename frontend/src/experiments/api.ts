@@ -1,6 +1,6 @@
 /** Wire types and one typed function per route of docs/experiments-api.md. */
-import { ApiError, request } from "../api/client";
-import type { RunStatus, VersionSummary } from "../api/types";
+import { ApiError, request } from "../shared/api/client";
+import type { RunStatus, VersionSummary } from "../shared/api/types";
 
 const enc = encodeURIComponent;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GraphDoc, NodeTypeSpec } from "../api/types";
+import type { GraphDoc, NodeTypeSpec } from "../shared/api/types";
 import { buildExperimentBody, currentValue, describeOverride, nextVariantName, outputNames, overridableFields, overridableNodes, removeOverride, serverErrors, setOverride, type ExperimentDraft } from "./overrides";
 
 const llmSpec = {

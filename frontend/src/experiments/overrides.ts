@@ -2,8 +2,8 @@
  * The experiment form's pure half: variants whose overrides are picked from the canvas (a node
  * and one of its config fields, by the node type's JSON schema), scorers, and the request body.
  */
-import type { GraphDoc, GraphNode, NodeTypeSpec } from "../api/types";
-import { schemaToFields, type FormField } from "../lib/schemaForm";
+import type { GraphDoc, GraphNode, NodeTypeSpec } from "../shared/api/types";
+import { schemaToFields, type FormField } from "../editor/settings/schemaForm";
 import type { ExperimentBody, Override, ScorerKind, ScorerSpec } from "./api";
 
 export interface VariantDraft {

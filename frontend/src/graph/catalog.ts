@@ -1,7 +1,7 @@
 /** The node catalog from GET /api/node-types, indexed by type. */
 import { create } from "zustand";
 import { api } from "../api/endpoints";
-import type { Catalog, NodeTypeSpec } from "../api/types";
+import type { Catalog, NodeTypeSpec } from "../shared/api/types";
 
 interface CatalogStore {
   catalog: Catalog | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { GraphEdge, MapSpec, PortSpec } from "../api/types";
+import type { GraphEdge, MapSpec, PortSpec } from "../shared/api/types";
 import { checkConnection, type ConnectionWorld } from "./connection";
-import { compatible } from "./ports";
+import { compatible } from "./portTypes";
 
 const port = (name: string, type: string, extra: Partial<PortSpec> = {}): PortSpec => ({
   name, type, required: true, many: false, description: "", ...extra,

@@ -2,8 +2,8 @@
  * Pure connection checking. Ports are looked up by (node id, handle id) where the handle id
  * is the port name; types come from the catalog (or the node's dynamic ports), never from ids.
  */
-import type { GraphEdge, MapSpec, PortSpec } from "../api/types";
-import { compatible, listOf } from "./ports";
+import type { GraphEdge, MapSpec, PortSpec } from "../shared/api/types";
+import { compatible, listOf } from "./portTypes";
 
 export interface NodePorts {
   inputs: PortSpec[];

@@ -7,10 +7,10 @@
  */
 import { useEffect, useRef } from "react";
 import { api } from "../api/endpoints";
-import { useCatalog } from "../stores/catalog";
-import { useGraph } from "../stores/graph";
-import { usePorts } from "../stores/ports";
-import { useSelection } from "../stores/selection";
+import { useCatalog } from "./catalog";
+import { useGraph } from "./graphStore";
+import { usePorts } from "./nodePorts";
+import { useSelection } from "../editor/canvas/selection";
 
 const DEBOUNCE_MS = 300;
 const MAX_IN_FLIGHT = 4;

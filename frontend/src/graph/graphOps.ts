@@ -1,5 +1,5 @@
 /** Pure edits of the graph document. Every function returns a new document. */
-import type { GraphDoc, GraphEdge, GraphNode } from "../api/types";
+import type { GraphDoc, GraphEdge, GraphNode } from "../shared/api/types";
 
 export const emptyGraph = (): GraphDoc => ({ schema: 1, nodes: [], edges: [] });
 

@@ -3,9 +3,9 @@
  * Every edit goes through `edit`, so history, autosave and read-only mode are handled once.
  */
 import { create } from "zustand";
-import type { GraphDoc } from "../api/types";
-import { emptyGraph } from "../lib/graphOps";
-import { initHistory, push, redo, seal, undo, type History } from "../lib/history";
+import type { GraphDoc } from "../shared/api/types";
+import { emptyGraph } from "./graphOps";
+import { initHistory, push, redo, seal, undo, type History } from "./undo";
 
 interface GraphStore {
   pipelineId: string | null;

@@ -1,7 +1,7 @@
 /** Ports per node: the catalog's static ports, or the dynamic ones fetched for the node's config. */
 import { create } from "zustand";
-import type { GraphNode, PortSpec } from "../api/types";
-import type { NodePorts } from "../lib/connection";
+import type { GraphNode, PortSpec } from "../shared/api/types";
+import type { NodePorts } from "./connection";
 import { useCatalog } from "./catalog";
 
 interface PortsStore {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canRedo, canUndo, initHistory, push, redo, seal, undo } from "./history";
+import { canRedo, canUndo, initHistory, push, redo, seal, undo } from "./undo";
 
 describe("history", () => {
   it("undoes and redoes every step", () => {

@@ -1,6 +1,6 @@
 /** Renders a graph diff: nodes and edges added/removed, config fields changed. */
-import type { GraphDiff } from "../lib/graphDiff";
-import { isEmptyDiff } from "../lib/graphDiff";
+import type { GraphDiff } from "./graphDiff";
+import { isEmptyDiff } from "./graphDiff";
 
 const show = (v: unknown) => (v === undefined ? "∅" : typeof v === "string" ? (v.length > 80 ? JSON.stringify(v.slice(0, 80) + "…") : JSON.stringify(v)) : JSON.stringify(v));
 

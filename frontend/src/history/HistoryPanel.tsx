@@ -1,14 +1,14 @@
 /** Versions: save with a message, view read-only, restore, and compare two. */
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/endpoints";
-import type { GraphDoc, VersionSummary } from "../api/types";
-import { diffGraphs, type GraphDiff } from "../lib/graphDiff";
-import { normalize } from "../lib/graphOps";
-import type { History } from "../lib/history";
-import { useGraph } from "../stores/graph";
-import { errorsFrom, useSave } from "../stores/save";
-import { toast } from "../stores/toast";
-import { timeAgo } from "../ui/format";
+import type { GraphDoc, VersionSummary } from "../shared/api/types";
+import { diffGraphs, type GraphDiff } from "./graphDiff";
+import { normalize } from "../graph/graphOps";
+import type { History } from "../graph/undo";
+import { useGraph } from "../graph/graphStore";
+import { errorsFrom, useSave } from "../editor/save/saveStore";
+import { toast } from "../shared/ui/toast";
+import { timeAgo } from "../shared/ui/format";
 import { DiffView } from "./DiffView";
 
 /** The draft put aside while a version is viewed read-only. */

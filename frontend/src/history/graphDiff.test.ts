@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GraphDoc, GraphNode } from "../api/types";
+import type { GraphDoc, GraphNode } from "../shared/api/types";
 import { diffGraphs, isEmptyDiff } from "./graphDiff";
 
 const node = (id: string, config: Record<string, unknown> = {}, extra: Partial<GraphNode> = {}): GraphNode => ({

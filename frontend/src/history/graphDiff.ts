@@ -1,5 +1,5 @@
 /** Pure diff of two graph documents: nodes/edges added and removed, fields changed per node. */
-import type { GraphDoc, GraphEdge, GraphNode } from "../api/types";
+import type { GraphDoc, GraphEdge, GraphNode } from "../shared/api/types";
 
 export interface FieldChange {
   path: string;

@@ -4,11 +4,11 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/endpoints";
-import type { PipelineSummary } from "../api/types";
-import { TemplateGallery } from "../templates/Gallery";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
+import type { PipelineSummary } from "../shared/api/types";
+import { TemplateGallery } from "./templates/Gallery";
+import { toast } from "../shared/ui/toast";
+import { Dialog } from "../shared/ui/Dialog";
+import { timeAgo } from "../shared/ui/format";
 import { teamApi, type PipelineWithUnbound, type WorkspaceInfo } from "../team/api";
 import { NewWorkspaceDialog } from "../team/NewWorkspaceDialog";
 import { unboundMessage, workspaceFromQuery } from "../team/logic";

@@ -1,10 +1,10 @@
 /** Two runs side by side: per node, status, duration and outputs (aligned by lib/compareRuns). */
 import { useEffect, useState } from "react";
 import { api } from "../api/endpoints";
-import type { RunDetail } from "../api/types";
-import { alignRuns } from "../lib/compareRuns";
-import { Dialog } from "../ui/Dialog";
-import { duration } from "../ui/format";
+import type { RunDetail } from "../shared/api/types";
+import { alignRuns } from "./compareRuns";
+import { Dialog } from "../shared/ui/Dialog";
+import { duration } from "../shared/ui/format";
 import { ValueView } from "./ValueView";
 
 export function CompareRuns({ ids, onClose }: { ids: [string, string]; onClose(): void }) {

@@ -1,13 +1,13 @@
 /** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
 import { useEffect, useState } from "react";
 import { api } from "../api/endpoints";
-import type { GraphDoc, NodeRun } from "../api/types";
-import { pinNode } from "../lib/graphOps";
-import { reuseActions, reusedFrom } from "../lib/reuse";
-import { useGraph } from "../stores/graph";
-import { useRun } from "../stores/run";
-import { useSelection } from "../stores/selection";
-import { duration, money } from "../ui/format";
+import type { GraphDoc, NodeRun } from "../shared/api/types";
+import { pinNode } from "../graph/graphOps";
+import { reuseActions, reusedFrom } from "./reuse";
+import { useGraph } from "../graph/graphStore";
+import { useRun } from "./runStore";
+import { useSelection } from "../editor/canvas/selection";
+import { duration, money } from "../shared/ui/format";
 import { startRunFromNode } from "./RunPanel";
 import { ValueView } from "./ValueView";
 

@@ -2,19 +2,19 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
 import { api } from "../api/endpoints";
-import type { RunDetail } from "../api/types";
-import { Canvas } from "../editor/Canvas";
-import { useDynamicPorts } from "../editor/dynamicPorts";
-import { normalize } from "../lib/graphOps";
-import { isTerminalRun } from "../lib/runEvents";
-import { Inspector } from "../run/Inspector";
-import { Timeline } from "../run/Timeline";
-import { ValueView } from "../run/ValueView";
-import { useCatalog } from "../stores/catalog";
-import { useGraph } from "../stores/graph";
-import { useRun } from "../stores/run";
-import { toast } from "../stores/toast";
-import { duration, money, timeAgo } from "../ui/format";
+import type { RunDetail } from "../shared/api/types";
+import { Canvas } from "../editor/canvas/Canvas";
+import { useDynamicPorts } from "../graph/dynamicPorts";
+import { normalize } from "../graph/graphOps";
+import { isTerminalRun } from "./runEvents";
+import { Inspector } from "./Inspector";
+import { Timeline } from "./Timeline";
+import { ValueView } from "./ValueView";
+import { useCatalog } from "../graph/catalog";
+import { useGraph } from "../graph/graphStore";
+import { useRun } from "./runStore";
+import { toast } from "../shared/ui/toast";
+import { duration, money, timeAgo } from "../shared/ui/format";
 
 export default function RunPage({ runId }: { runId: string }) {
   const [first, setFirst] = useState<RunDetail | null>(null);

@@ -1,9 +1,9 @@
 /** Waterfall of node starts and durations, so parallel work is visible. */
-import { useGraph } from "../stores/graph";
-import type { RunLive } from "../lib/runEvents";
-import { duration } from "../ui/format";
-import { useSelection } from "../stores/selection";
-import type { GraphDoc } from "../api/types";
+import { useGraph } from "../graph/graphStore";
+import type { RunLive } from "./runEvents";
+import { duration } from "../shared/ui/format";
+import { useSelection } from "../editor/canvas/selection";
+import type { GraphDoc } from "../shared/api/types";
 
 export function Timeline({ live, doc }: { live: RunLive; doc?: GraphDoc }) {
   const fallbackDoc = useGraph((s) => s.doc);

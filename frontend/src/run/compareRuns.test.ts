@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GraphNode, NodeRun } from "../api/types";
+import type { GraphNode, NodeRun } from "../shared/api/types";
 import { alignRuns, canonical } from "./compareRuns";
 
 const gn = (id: string, label = ""): GraphNode => ({ id, type: "llm", version: 1, label, config: {}, position: { x: 0, y: 0 }, map: null });

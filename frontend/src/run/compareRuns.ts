@@ -3,7 +3,7 @@
  * either run's graph or records, in the order of run A's graph then B's extra nodes, with each
  * side's whole-node record (or null) and whether status, outputs or duration differ.
  */
-import type { NodeRun, RunDetail } from "../api/types";
+import type { NodeRun, RunDetail } from "../shared/api/types";
 
 export interface CompareRow {
   nodeId: string;

@@ -1,5 +1,5 @@
 /** The pipeline's run inputs, read from its `input` nodes (config: name, type, required, default). */
-import type { GraphDoc } from "../api/types";
+import type { GraphDoc } from "../shared/api/types";
 
 export interface RunInputSpec {
   nodeId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GraphDoc, GraphNode, NodeRun, RunDetail } from "../api/types";
-import { pasteInto, pinNode } from "./graphOps";
+import type { GraphDoc, GraphNode, NodeRun, RunDetail } from "../shared/api/types";
+import { pasteInto, pinNode } from "../graph/graphOps";
 import { reuseActions, reusedFrom } from "./reuse";
 import { applyEvents, initRun } from "./runEvents";
 

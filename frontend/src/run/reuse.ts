@@ -3,7 +3,7 @@
  * resumed attempt), and whether a node of a finished run can be re-run from or pinned.
  * Reused nodes emit no node events, so this reads the run detail and `run.started`'s list.
  */
-import type { GraphNode, NodeRun, RunDetail } from "../api/types";
+import type { GraphNode, NodeRun, RunDetail } from "../shared/api/types";
 import { isTerminalRun, type RunLive } from "./runEvents";
 
 /** The run a node's outputs came from ("" when reused from an earlier attempt of this run), or null. */

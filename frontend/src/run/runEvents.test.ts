@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../api/types";
+import type { RunEvent } from "../shared/api/types";
 import { applyEvents, gapAfter, initRun } from "./runEvents";
 
 let ts = 1000;

@@ -5,7 +5,7 @@
  * the tokens streamed so far in an attempt when a `node.token` carries `void: true` (the provider
  * retried the call after a cut stream, within the same attempt).
  */
-import type { NodeErrorInfo, NodeState, RunEvent, RunStatus, Usage } from "../api/types";
+import type { NodeErrorInfo, NodeState, RunEvent, RunStatus, Usage } from "../shared/api/types";
 
 export interface ItemLive {
   state: NodeState;

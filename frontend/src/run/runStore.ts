@@ -4,8 +4,8 @@
  */
 import { create } from "zustand";
 import { api } from "../api/endpoints";
-import type { RunDetail, RunEvent } from "../api/types";
-import { applyEvents, gapAfter, initRun, isTerminalRun, type RunLive } from "../lib/runEvents";
+import type { RunDetail, RunEvent } from "../shared/api/types";
+import { applyEvents, gapAfter, initRun, isTerminalRun, type RunLive } from "./runEvents";
 
 interface RunStore {
   runId: string | null;

@@ -1,6 +1,6 @@
 /** "New workspace": name it, become its owner, and go to its settings to invite people. */
 import { useState } from "react";
-import { Dialog } from "../ui/Dialog";
+import { Dialog } from "../shared/ui/Dialog";
 import { teamApi } from "./api";
 
 export function NewWorkspaceDialog({ onClose }: { onClose(): void }) {

@@ -8,22 +8,22 @@
  */
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
-import type { Catalog, GraphDoc, PortSpec, RunDetail } from "../api/types";
-import { Canvas } from "../editor/Canvas";
-import { normalize } from "../lib/graphOps";
+import type { Catalog, GraphDoc, PortSpec, RunDetail } from "../shared/api/types";
+import { Canvas } from "../editor/canvas/Canvas";
+import { normalize } from "../graph/graphOps";
 import { Inspector } from "../run/Inspector";
 import { Timeline } from "../run/Timeline";
 import { ValueView } from "../run/ValueView";
-import { useCatalog } from "../stores/catalog";
-import { useGraph } from "../stores/graph";
-import { usePorts } from "../stores/ports";
-import { useRun } from "../stores/run";
-import { useSelection } from "../stores/selection";
-import { toast } from "../stores/toast";
-import { duration, money, timeAgo } from "../ui/format";
-import { teamApi, type SharedView } from "../team/api";
-import { liveFromDetail, shareTokenFromPath, unboundMessage } from "../team/logic";
-import "../team/team.css";
+import { useCatalog } from "../graph/catalog";
+import { useGraph } from "../graph/graphStore";
+import { usePorts } from "../graph/nodePorts";
+import { useRun } from "../run/runStore";
+import { useSelection } from "../editor/canvas/selection";
+import { toast } from "../shared/ui/toast";
+import { duration, money, timeAgo } from "../shared/ui/format";
+import { teamApi, type SharedView } from "./api";
+import { liveFromDetail, shareTokenFromPath, unboundMessage } from "./logic";
+import "./team.css";
 
 interface Boot {
   catalog: Catalog;

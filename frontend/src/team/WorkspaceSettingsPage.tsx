@@ -5,17 +5,17 @@
  * (a workspace keeps an owner: its 4xx message is shown as is).
  */
 import { useCallback, useEffect, useState } from "react";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
-import { useLoaded } from "../ui/useLoaded";
-import { ROLES, teamApi, type WorkspaceInfo, type Activity, type Invite, type Member, type NewInvite, type Role, type WorkspaceDetail } from "../team/api";
-import { CopyField } from "../team/CopyField";
-import { NewWorkspaceDialog } from "../team/NewWorkspaceDialog";
-import { expiryText, linkStatus, memberActions, nextBefore, settingsWorkspaceFromPath } from "../team/logic";
-import { WorkspaceBar } from "./WorkspaceBar";
-import "./dataPages.css";
-import "../team/team.css";
+import { toast } from "../shared/ui/toast";
+import { Dialog } from "../shared/ui/Dialog";
+import { timeAgo } from "../shared/ui/format";
+import { useLoaded } from "../shared/ui/useLoaded";
+import { ROLES, teamApi, type WorkspaceInfo, type Activity, type Invite, type Member, type NewInvite, type Role, type WorkspaceDetail } from "./api";
+import { CopyField } from "../shared/ui/CopyField";
+import { NewWorkspaceDialog } from "./NewWorkspaceDialog";
+import { expiryText, linkStatus, memberActions, nextBefore, settingsWorkspaceFromPath } from "./logic";
+import { WorkspaceBar } from "../data/WorkspaceBar";
+import "../data/data.css";
+import "./team.css";
 
 const ACTIVITY_PAGE = 20;
 const INVITE_EXPIRY: [string, number][] = [["1 day", 24], ["3 days", 72], ["7 days", 168], ["30 days", 720], ["90 days", 2160]];

@@ -2,8 +2,8 @@
  * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, API tokens,
  * share links, embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
  */
-import { request } from "../api/client";
-import type { GraphDoc, Pipeline, RunDetail, RunSummary } from "../api/types";
+import { request } from "../shared/api/client";
+import type { GraphDoc, Pipeline, RunDetail, RunSummary } from "../shared/api/types";
 
 export type Role = "owner" | "editor" | "viewer";
 export const ROLES: Role[] = ["owner", "editor", "viewer"];

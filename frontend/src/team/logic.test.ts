@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunDetail } from "../api/types";
+import type { RunDetail } from "../shared/api/types";
 import {
   expiresAt,
   expiryText,

@@ -1,6 +1,6 @@
 /** Pure helpers of the team and sharing pages (tested in logic.test.ts). */
-import type { NodeRun, RunDetail } from "../api/types";
-import { blankNode, initRun, type RunLive } from "../lib/runEvents";
+import type { NodeRun, RunDetail } from "../shared/api/types";
+import { blankNode, initRun, type RunLive } from "../run/runEvents";
 import type { Role, WorkspaceInfo } from "./api";
 
 export type LinkStatus = "active" | "expired" | "revoked";

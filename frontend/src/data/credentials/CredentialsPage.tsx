@@ -4,13 +4,13 @@
  * sent once, never shown back. Viewers see provider and hint, read-only.
  */
 import { useEffect, useState } from "react";
-import { api } from "../api/endpoints";
-import { ApiError } from "../api/client";
-import type { ProviderSpec } from "../api/types";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
-import { useLoaded } from "../ui/useLoaded";
+import { api } from "../../api/endpoints";
+import { ApiError } from "../../shared/api/client";
+import type { ProviderSpec } from "../../shared/api/types";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
+import { useLoaded } from "../../shared/ui/useLoaded";
 import {
   credentialErrors,
   credentialProviders,
@@ -19,10 +19,10 @@ import {
   type CredentialDraft,
   type StoredCredential,
   workspaceFromPath,
-} from "./dataPages";
-import { teamApi, type WorkspaceInfo } from "../team/api";
-import { WorkspaceBar } from "./WorkspaceBar";
-import "./dataPages.css";
+} from "./credentials";
+import { teamApi, type WorkspaceInfo } from "../../team/api";
+import { WorkspaceBar } from "../WorkspaceBar";
+import "../data.css";
 
 export default function CredentialsPage() {
   const wsId = workspaceFromPath(location.pathname);

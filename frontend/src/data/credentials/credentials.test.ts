@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialErrors, credentialProviders, formatBytes, pathForWorkspace, uploadProblem, workspaceFromPath } from "./dataPages";
+import { credentialErrors, credentialProviders, formatBytes, pathForWorkspace, uploadProblem, workspaceFromPath } from "./credentials";
 
 const draft = { provider: "openai", name: "main", secret: "sk-1", base_url: "" };
 

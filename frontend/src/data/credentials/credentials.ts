@@ -2,8 +2,8 @@
  * Routes and pure helpers of the workspace pages (credentials; documents and collections).
  * Secrets go out in request bodies only; no response carries one back.
  */
-import { request } from "../api/client";
-import type { ProviderSpec } from "../api/types";
+import { request } from "../../shared/api/client";
+import type { ProviderSpec } from "../../shared/api/types";
 
 const enc = encodeURIComponent;
 

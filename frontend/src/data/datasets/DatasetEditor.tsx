@@ -1,9 +1,9 @@
 /** One dataset: rename, describe, delete, and a table of its rows (inputs columns + expected), edited in place. */
 import { useEffect, useState } from "react";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
-import { xapi, type Dataset, type DatasetRow } from "./api";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
+import { xapi, type Dataset, type DatasetRow } from "../../experiments/api";
 
 const PAGE = 200;
 

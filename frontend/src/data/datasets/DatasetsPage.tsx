@@ -1,11 +1,11 @@
 /** /datasets/: a workspace's datasets — list, create (paste, upload or empty), rename, delete, edit rows. */
 import { useCallback, useEffect, useState } from "react";
-import "../experiments/experiments.css";
-import { DatasetEditor } from "../experiments/DatasetEditor";
-import { NewDatasetDialog } from "../experiments/NewDatasetDialog";
-import { xapi, type DatasetSummary } from "../experiments/api";
-import { teamApi, type WorkspaceInfo } from "../team/api";
-import { timeAgo } from "../ui/format";
+import "../../experiments/experiments.css";
+import { DatasetEditor } from "./DatasetEditor";
+import { NewDatasetDialog } from "./NewDatasetDialog";
+import { xapi, type DatasetSummary } from "../../experiments/api";
+import { teamApi, type WorkspaceInfo } from "../../team/api";
+import { timeAgo } from "../../shared/ui/format";
 
 function readQuery(): { workspace: string | null; dataset: string | null } {
   const q = new URLSearchParams(location.search);

@@ -1,10 +1,10 @@
 /** Create a dataset by pasting CSV/JSONL (previewed, with line-numbered problems), uploading a file, or empty. */
 import { useEffect, useMemo, useState } from "react";
-import { api } from "../api/endpoints";
-import type { PipelineSummary, RunSummary } from "../api/types";
-import { timeAgo } from "../ui/format";
-import { Dialog } from "../ui/Dialog";
-import { importErrors, xapi, type Dataset, type ImportError } from "./api";
+import { api } from "../../api/endpoints";
+import type { PipelineSummary, RunSummary } from "../../shared/api/types";
+import { timeAgo } from "../../shared/ui/format";
+import { Dialog } from "../../shared/ui/Dialog";
+import { importErrors, xapi, type Dataset, type ImportError } from "../../experiments/api";
 import { LIMITS, parsePaste, pasteFilename, type PasteFormat } from "./parse";
 
 type Mode = "paste" | "upload" | "runs" | "empty";

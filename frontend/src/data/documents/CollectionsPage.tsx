@@ -3,9 +3,9 @@
  * collections (count, a sample of items with their metadata, delete).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
 import {
   type CollectionInfo,
   type CollectionPage,
@@ -16,10 +16,10 @@ import {
   UPLOAD_TYPES,
   uploadProblem,
   workspaceFromPath,
-} from "./dataPages";
-import { teamApi, type WorkspaceInfo } from "../team/api";
-import { WorkspaceBar } from "./WorkspaceBar";
-import "./dataPages.css";
+} from "../credentials/credentials";
+import { teamApi, type WorkspaceInfo } from "../../team/api";
+import { WorkspaceBar } from "../WorkspaceBar";
+import "../data.css";
 
 type Deleting = { kind: "document"; doc: DocumentInfo } | { kind: "collection"; col: CollectionInfo };
 

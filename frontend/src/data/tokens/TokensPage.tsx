@@ -4,14 +4,14 @@
  * so a lost one cannot be shown again: revoke it and make another.
  */
 import { useCallback, useEffect, useState } from "react";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
-import { teamApi, type ApiToken, type NewApiToken, type WorkspaceInfo } from "../team/api";
-import { CopyField } from "../team/CopyField";
-import { EXPIRY_CHOICES, expiresAt, expiryText, linkStatus } from "../team/logic";
-import "./dataPages.css";
-import "../team/team.css";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
+import { teamApi, type ApiToken, type NewApiToken, type WorkspaceInfo } from "../../team/api";
+import { CopyField } from "../../shared/ui/CopyField";
+import { EXPIRY_CHOICES, expiresAt, expiryText, linkStatus } from "../../team/logic";
+import "../data.css";
+import "../../team/team.css";
 
 export default function TokensPage() {
   const [items, setItems] = useState<ApiToken[] | null>(null);

@@ -20,18 +20,18 @@ import {
   type OnConnect,
 } from "@xyflow/react";
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
-import { estimateSize, fitViewport } from "../lib/viewport";
-import type { GraphNode } from "../api/types";
-import { checkConnection, type ConnectionWorld, type NodePorts } from "../lib/connection";
-import { addEdge, moveNodes, removeItems } from "../lib/graphOps";
-import { useCatalog } from "../stores/catalog";
-import { useGraph } from "../stores/graph";
-import { portsFor, provisionalPorts, usePorts } from "../stores/ports";
-import { useRun } from "../stores/run";
-import { useSave } from "../stores/save";
-import { useSelection } from "../stores/selection";
-import { toast } from "../stores/toast";
-import { addNodeOfType } from "./actions";
+import { estimateSize, fitViewport } from "./viewport";
+import type { GraphNode } from "../../shared/api/types";
+import { checkConnection, type ConnectionWorld, type NodePorts } from "../../graph/connection";
+import { addEdge, moveNodes, removeItems } from "../../graph/graphOps";
+import { useCatalog } from "../../graph/catalog";
+import { useGraph } from "../../graph/graphStore";
+import { portsFor, provisionalPorts, usePorts } from "../../graph/nodePorts";
+import { useRun } from "../../run/runStore";
+import { useSave } from "../save/saveStore";
+import { useSelection } from "./selection";
+import { toast } from "../../shared/ui/toast";
+import { addNodeOfType } from "../actions";
 import { FomoNode, type FomoFlowNode } from "./FomoNode";
 import { BACKGROUND_GAP, usePanPicture } from "./panPicture";
 

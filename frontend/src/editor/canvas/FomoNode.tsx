@@ -1,13 +1,13 @@
 /** The canvas node: title, ports as handles (handle id = port name), run state, errors, tokens. */
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
-import type { GraphNode } from "../api/types";
-import type { NodePorts } from "../lib/connection";
-import { effectiveInputType, effectiveOutputType } from "../lib/connection";
-import { reusedFrom } from "../lib/reuse";
-import { useRun } from "../stores/run";
-import { useSave } from "../stores/save";
-import { duration } from "../ui/format";
+import type { GraphNode } from "../../shared/api/types";
+import type { NodePorts } from "../../graph/connection";
+import { effectiveInputType, effectiveOutputType } from "../../graph/connection";
+import { reusedFrom } from "../../run/reuse";
+import { useRun } from "../../run/runStore";
+import { useSave } from "../save/saveStore";
+import { duration } from "../../shared/ui/format";
 
 export type FomoNodeData = { node: GraphNode; ports: NodePorts; title: string; category: string };
 export type FomoFlowNode = Node<FomoNodeData, "fomo">;

@@ -5,9 +5,9 @@
  */
 import type { Edge, ReactFlowState, Viewport } from "@xyflow/react";
 import { useCallback, useEffect, useRef, type RefObject } from "react";
-import { paintSnapshot, readScene, type Scene } from "../lib/panSnapshot";
-import { useRun } from "../stores/run";
-import { useSave } from "../stores/save";
+import { paintSnapshot, readScene, type Scene } from "./panSnapshot";
+import { useRun } from "../../run/runStore";
+import { useSave } from "../save/saveStore";
 import type { FomoFlowNode } from "./FomoNode";
 
 /** How often the pan picture follows live changes (see paintPicture). */

@@ -1,8 +1,8 @@
 /** Shown on a 409 from autosave: who saved and when; reload theirs or keep mine as a new version. */
 import { useState } from "react";
-import { useSave } from "../stores/save";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
+import { useSave } from "./saveStore";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
 
 export function ConflictDialog() {
   const conflict = useSave((s) => (s.state.status === "conflict" ? s.state.conflict : null));

@@ -3,7 +3,7 @@
  * and with which base revision. A 409 parks the machine in `conflict` until the person chooses:
  * nothing is saved (or dropped) behind their back.
  */
-import type { StaleDetails } from "../api/types";
+import type { StaleDetails } from "../../shared/api/types";
 
 export type SaveStatus = "clean" | "dirty" | "saving" | "conflict" | "error";
 

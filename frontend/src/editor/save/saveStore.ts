@@ -3,13 +3,13 @@
  * validation errors the server returns, keyed by node and edge for painting.
  */
 import { create } from "zustand";
-import { ApiError } from "../api/client";
-import { api } from "../api/endpoints";
-import type { GraphError, StaleDetails } from "../api/types";
-import { initSave, saveReducer, shouldSave, type SaveAction, type SaveState } from "../lib/autosave";
-import { normalize } from "../lib/graphOps";
-import { useGraph } from "./graph";
-import { toast } from "./toast";
+import { ApiError } from "../../shared/api/client";
+import { api } from "../../api/endpoints";
+import type { GraphError, StaleDetails } from "../../shared/api/types";
+import { initSave, saveReducer, shouldSave, type SaveAction, type SaveState } from "./autosave";
+import { normalize } from "../../graph/graphOps";
+import { useGraph } from "../../graph/graphStore";
+import { toast } from "../../shared/ui/toast";
 
 const AUTOSAVE_MS = 800;
 

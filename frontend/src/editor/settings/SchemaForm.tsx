@@ -1,7 +1,7 @@
 /** Renders the fields that lib/schemaForm derives from a node's config JSON schema. */
 import { useState } from "react";
-import type { CredentialInfo, JsonSchema, ProviderSpec } from "../api/types";
-import { boundError, coerce, defaultItem, modelSuggestions, schemaToFields, templateVariables, type FormField } from "../lib/schemaForm";
+import type { CredentialInfo, JsonSchema, ProviderSpec } from "../../shared/api/types";
+import { boundError, coerce, defaultItem, modelSuggestions, schemaToFields, templateVariables, type FormField } from "./schemaForm";
 
 interface Props {
   schema: JsonSchema;

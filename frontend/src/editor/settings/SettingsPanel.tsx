@@ -1,16 +1,16 @@
 /** Settings of the selected node: label, generated config form, map mode, timeout and retry. */
 import { useMemo } from "react";
-import type { GraphNode } from "../api/types";
-import { updateNode } from "../lib/graphOps";
-import { isList } from "../lib/ports";
-import { schemaToFields } from "../lib/schemaForm";
-import { useCatalog } from "../stores/catalog";
-import { credentialsFor, useCredentials } from "../stores/credentials";
-import { useGraph } from "../stores/graph";
-import { portsFor, usePorts } from "../stores/ports";
-import { useSave } from "../stores/save";
-import { useSelection } from "../stores/selection";
-import { deleteSelection } from "./actions";
+import type { GraphNode } from "../../shared/api/types";
+import { updateNode } from "../../graph/graphOps";
+import { isList } from "../../graph/portTypes";
+import { schemaToFields } from "./schemaForm";
+import { useCatalog } from "../../graph/catalog";
+import { credentialsFor, useCredentials } from "./credentialPicker";
+import { useGraph } from "../../graph/graphStore";
+import { portsFor, usePorts } from "../../graph/nodePorts";
+import { useSave } from "../save/saveStore";
+import { useSelection } from "../canvas/selection";
+import { deleteSelection } from "../actions";
 import { SchemaForm } from "./SchemaForm";
 
 export function SettingsPanel() {

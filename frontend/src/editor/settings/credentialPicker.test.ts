@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialsFor } from "./credentials";
+import { credentialsFor } from "./credentialPicker";
 
 describe("credential picker choices", () => {
   const list = [

@@ -1,7 +1,7 @@
 /** The workspace's stored credentials (id, name, provider, masked hint; never secrets), for pickers. */
 import { create } from "zustand";
-import type { CredentialInfo } from "../api/types";
-import { dataApi } from "../pages/dataPages";
+import type { CredentialInfo } from "../../shared/api/types";
+import { dataApi } from "../../data/credentials/credentials";
 
 interface CredentialsStore {
   workspace: string | null;

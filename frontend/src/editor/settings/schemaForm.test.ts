@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonSchema } from "../api/types";
+import type { JsonSchema } from "../../shared/api/types";
 import { boundError, coerce, defaultConfig, modelSuggestions, schemaToFields, templateVariables } from "./schemaForm";
 
 // Shaped like pydantic v2's model_json_schema() output.

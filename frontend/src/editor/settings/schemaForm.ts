@@ -2,7 +2,7 @@
  * Map a pydantic v2 JSON schema to a list of form fields. Pure: the settings panel renders
  * whatever this returns, so every widget decision is made (and tested) here.
  */
-import type { JsonSchema, ProviderSpec } from "../api/types";
+import type { JsonSchema, ProviderSpec } from "../../shared/api/types";
 
 export type FieldKind =
   | "text"

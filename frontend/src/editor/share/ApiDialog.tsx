@@ -1,9 +1,9 @@
 /** "API": curl examples to run this pipeline from other programs, with its id and inputs filled in. */
 import { useMemo, useState } from "react";
-import type { Pipeline } from "../api/types";
-import { teamApi, type NewApiToken } from "../team/api";
-import { useGraph } from "../stores/graph";
-import { Dialog } from "../ui/Dialog";
+import type { Pipeline } from "../../shared/api/types";
+import { teamApi, type NewApiToken } from "../../team/api";
+import { useGraph } from "../../graph/graphStore";
+import { Dialog } from "../../shared/ui/Dialog";
 import { curlExamples, pipelineInputs } from "./apiExamples";
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {

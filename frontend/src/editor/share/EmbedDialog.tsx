@@ -1,8 +1,8 @@
 /** "Embed": publishable keys of the chat widget for this pipeline (origins, rate limit, rotate, revoke). */
 import { useCallback, useEffect, useState } from "react";
-import type { Pipeline } from "../api/types";
-import { teamApi, type EmbedKey } from "../team/api";
-import { Dialog } from "../ui/Dialog";
+import type { Pipeline } from "../../shared/api/types";
+import { teamApi, type EmbedKey } from "../../team/api";
+import { Dialog } from "../../shared/ui/Dialog";
 import { CopyButton } from "./ApiDialog";
 import { splitOrigins } from "./apiExamples";
 

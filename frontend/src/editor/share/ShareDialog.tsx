@@ -4,14 +4,14 @@
  * user can edit. Credentials never travel: a copy elsewhere names the nodes to bind again.
  */
 import { useCallback, useEffect, useState } from "react";
-import type { Pipeline } from "../api/types";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
-import { timeAgo } from "../ui/format";
-import { teamApi, type NewShareLink, type PipelineWithUnbound, type ShareLink, type WorkspaceInfo } from "../team/api";
-import { CopyField } from "../team/CopyField";
-import { expiryText, linkStatus, sharePageUrl, unboundMessage } from "../team/logic";
-import "../team/team.css";
+import type { Pipeline } from "../../shared/api/types";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
+import { timeAgo } from "../../shared/ui/format";
+import { teamApi, type NewShareLink, type PipelineWithUnbound, type ShareLink, type WorkspaceInfo } from "../../team/api";
+import { CopyField } from "../../shared/ui/CopyField";
+import { expiryText, linkStatus, sharePageUrl, unboundMessage } from "../../team/logic";
+import "../../team/team.css";
 
 const LINK_EXPIRY: [string, number | null][] = [["never expires", null], ["expires in 1 day", 24], ["expires in 7 days", 168], ["expires in 30 days", 720]];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GraphDoc, GraphNode } from "../api/types";
+import type { GraphDoc, GraphNode } from "../../shared/api/types";
 import { curlExamples, exampleValue, pipelineInputs, shellQuote, splitOrigins } from "./apiExamples";
 
 const node = (id: string, type: string, config: Record<string, unknown>): GraphNode => ({

@@ -1,5 +1,5 @@
 /** curl examples for one pipeline (the editor's "API" dialog): pure, so they can be tested. */
-import type { GraphDoc } from "../api/types";
+import type { GraphDoc } from "../../shared/api/types";
 
 export interface InputSpec {
   name: string;

@@ -1,7 +1,7 @@
 /** The template gallery on the pipeline list: one card per template; "Use template" creates its pipeline(s). */
 import { useEffect, useState } from "react";
-import { toast } from "../stores/toast";
-import { Dialog } from "../ui/Dialog";
+import { toast } from "../../shared/ui/toast";
+import { Dialog } from "../../shared/ui/Dialog";
 import { templatesApi, type TemplateCreated, type TemplateInfo } from "./api";
 import { createsNote, openAfterUse, showsOf } from "./gallery";
 import "./gallery.css";

@@ -1,6 +1,6 @@
 /** The template gallery's routes (docs/api.md: GET /api/templates, POST /api/templates/<slug>). */
-import { request } from "../api/client";
-import type { Pipeline } from "../api/types";
+import { request } from "../../shared/api/client";
+import type { Pipeline } from "../../shared/api/types";
 
 export interface TemplatePipeline {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pipeline } from "../api/types";
+import type { Pipeline } from "../../shared/api/types";
 import { createsNote, openAfterUse, showsOf } from "./gallery";
 
 const qa = {

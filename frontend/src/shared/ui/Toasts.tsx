@@ -1,4 +1,4 @@
-import { useToasts } from "../stores/toast";
+import { useToasts } from "./toast";
 
 export function Toasts() {
   const { toasts, dismiss } = useToasts();
