@@ -15,6 +15,7 @@ from builder.models import Workspace
 from builder.nodes.base import BASE_TYPES
 from builder.nodes.catalog import registry
 from builder.policy import Action, pipeline_for, role_in
+from fomo import throttle
 
 
 class SignupForm(UserCreationForm):
@@ -35,8 +36,35 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class FomoLoginView(LoginView):
+    """Django's log-in, throttled (fomo/throttle.py): a locked account or address gets the form
+    back with 429, ``Retry-After`` and the wait, before any password is checked."""
+
     template_name = "auth/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = throttle.login_locked(request, str(request.POST.get("username", "")))
+        if wait:
+            return self._throttled(self.get_form(), wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username, password = form.cleaned_data.get("username"), form.cleaned_data.get("password")
+        if username and password:  # a password was checked and refused (not an empty form)
+            wait = throttle.login_failed(self.request, username)
+            if wait:
+                return self._throttled(form, wait)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        throttle.login_succeeded(form.cleaned_data["username"])
+        return super().form_valid(form)
+
+    def _throttled(self, form: Any, wait: int) -> HttpResponse:
+        context = self.get_context_data(form=form, throttled=throttle.locked_message(wait))
+        resp = self.render_to_response(context, status=429)
+        resp["Retry-After"] = str(wait)
+        return resp
 
 
 class FomoLogoutView(LogoutView):

@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, websockets through Channels."""
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -18,10 +19,12 @@ _key_errors = startup_key_errors()
 if _key_errors:
     raise SystemExit("fomo web refuses to start: " + " | ".join(_key_errors))
 
+from asgiref.sync import sync_to_async  # noqa: E402
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import WebsocketDenier  # noqa: E402
 
+from fomo import throttle  # noqa: E402
 from fomo.origins import origin_allowed  # noqa: E402
 from runs.routing import websocket_urlpatterns  # noqa: E402
 
@@ -33,7 +36,9 @@ class TokenOrSameOrigin:
     an API token (``Sec-WebSocket-Protocol: bearer, <token>``): browsers always send ``Origin``,
     so such a client is a program, and it is authenticated by the token it presents, never by a
     cookie (the consumer ignores the session when a token is offered), which leaves nothing for
-    a cross-site page to hijack."""
+    a cross-site page to hijack. A token handshake from an address locked for guessing tokens
+    (fomo/throttle.py) is accepted, told ``{"type": "throttled", "message", "retry_after"}`` and
+    closed with 4429 (daphne does not pass close reasons on)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -46,7 +51,21 @@ class TokenOrSameOrigin:
             allowed = len(origins) == 1 and origin_allowed(scope, origins[0].decode("latin-1"))
         if not allowed:
             return await WebsocketDenier()(scope, receive, send)
+        if list(scope.get("subprotocols") or [])[:1] == ["bearer"]:
+            # Off the event loop: a Redis that stalls must not stall every socket.
+            wait = await sync_to_async(throttle.token_locked, thread_sensitive=False)(throttle.scope_address(scope))
+            if wait:
+                return await _close_throttled(receive, send, wait)
         return await self.app(scope, receive, send)
+
+
+async def _close_throttled(receive: Any, send: Any, wait: int) -> None:
+    if (await receive())["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept", "subprotocol": "bearer"})
+    message = {"type": "throttled", "message": throttle.locked_message(wait, "invalid API tokens"), "retry_after": wait}
+    await send({"type": "websocket.send", "text": json.dumps(message)})
+    await send({"type": "websocket.close", "code": 4429})
 
 
 application = ProtocolTypeRouter(

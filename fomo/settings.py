@@ -29,6 +29,16 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
@@ -40,6 +50,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+PROXY_HOPS = _env_int("FOMO_PROXY_HOPS", 0)
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
@@ -109,9 +120,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Checked wherever a password is set: sign-up and the ensure_user/seed_demo commands.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -158,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["fomo.parsers.SafeJSONParser"],  # depth- and text-checked (fomo/jsonsafe.py)
     "EXCEPTION_HANDLER": "fomo.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -173,6 +187,18 @@ FOMO = {
     "MAX_INPUT_BYTES": 5 * 1024 * 1024,
     # Requests per API token: "<n>/<s|min|hour|day>", a fixed window in Redis.
     "TOKEN_RATE": os.environ.get("FOMO_TOKEN_RATE", "120/min"),
+    # Failed authentication (fomo/throttle.py): failures allowed per account / client address
+    # before a lock (0 turns that counter off); the first lock, doubled by each further failure
+    # up to the longest; how long after the last failure the count is remembered.
+    "LOGIN_FAILURES_PER_ACCOUNT": _env_int("FOMO_LOGIN_FAILURES_PER_ACCOUNT", 5),
+    "LOGIN_FAILURES_PER_ADDRESS": _env_int("FOMO_LOGIN_FAILURES_PER_ADDRESS", 20),
+    "TOKEN_FAILURES_PER_ADDRESS": _env_int("FOMO_TOKEN_FAILURES_PER_ADDRESS", 20),
+    "AUTH_LOCK_SECONDS": _env_float("FOMO_AUTH_LOCK_SECONDS", 60),
+    "AUTH_MAX_LOCK_SECONDS": _env_float("FOMO_AUTH_MAX_LOCK_SECONDS", 900),
+    "AUTH_FAILURE_MEMORY_SECONDS": _env_float("FOMO_AUTH_FAILURE_MEMORY_SECONDS", 3600),
+    # Reverse proxies in front of the web process that append to X-Forwarded-For and set
+    # X-Forwarded-Proto. 0: neither header is believed.
+    "PROXY_HOPS": PROXY_HOPS,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
     "MAX_RUN_WAIT_SECONDS": 60,
     # A worker asked to stop lets its runs finish this long, then hands the rest to another worker.
@@ -206,3 +232,16 @@ LOGGING = fomo_logging.config(os.environ.get("FOMO_LOG_FORMAT", "text"), os.envi
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Behind TLS. FOMO_SECURE_COOKIES: session and CSRF cookies only travel over HTTPS.
+# FOMO_HSTS_SECONDS > 0: browsers are told to use HTTPS only, for that long (sent on HTTPS
+# responses only; start small, it cannot be taken back before it expires).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("FOMO_SECURE_COOKIES", False)
+SECURE_HSTS_SECONDS = _env_int("FOMO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("FOMO_HSTS_INCLUDE_SUBDOMAINS", False)
+if PROXY_HOPS > 0:
+    # The proxy terminates TLS and says so; it must overwrite a client's own X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

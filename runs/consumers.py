@@ -37,7 +37,8 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
             from teams.auth import socket_user, token_group, token_usable
 
             await self.accept(subprotocol="bearer")
-            user, token_id = await database_sync_to_async(socket_user)(protocols[1] if len(protocols) > 1 else "")
+            user, token_id = await database_sync_to_async(socket_user)(protocols[1] if len(protocols) > 1 else "",
+                                                                       self.scope)
             if token_id is not None:
                 self.token_group = token_group(token_id)
                 await self.channel_layer.group_add(self.token_group, self.channel_name)

@@ -1,5 +1,9 @@
 """``Authorization: Bearer fomo_…`` for the REST API, and the per-token rate limit.
 
+Invalid tokens (unknown, wrong secret, malformed) are guesses: they count against the client's
+address (fomo/throttle.py), and a locked address gets 429 before any token is looked at.
+Revoked and expired tokens are real ones and are not counted.
+
 A token authenticates its user; a token scoped to a workspace marks the user object so the
 policy hides every other workspace (404). Membership is still checked on every request, so a
 member removed from a workspace loses access there at once, token or not.
@@ -20,12 +24,22 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from fomo import throttle
 from teams.keys import digest, split_api_token
 from teams.models import ApiToken
 
 log = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # write last_used_at at most this often
+
+
+class InvalidToken(exceptions.AuthenticationFailed):
+    """A token that matches no real one: a guess, as far as the throttle can tell."""
+
+
+class TokenGuessesThrottled(exceptions.Throttled):
+    default_detail = "Too many invalid API tokens."
+    extra_detail_singular = extra_detail_plural = "Try again in {wait} s."
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -35,9 +49,19 @@ class BearerTokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).decode(errors="replace").split()
         if not header or header[0] != self.keyword:
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header: use 'Bearer <token>'.")
-        return authenticate_token(header[1])
+        address = throttle.request_address(request)
+        wait = throttle.token_locked(address)
+        if wait:
+            raise TokenGuessesThrottled(wait)
+        try:
+            if len(header) != 2:
+                raise InvalidToken("Malformed Authorization header: use 'Bearer <token>'.")
+            return authenticate_token(header[1])
+        except InvalidToken:
+            wait = throttle.token_failed(address)
+            if wait:
+                raise TokenGuessesThrottled(wait) from None
+            raise
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
@@ -48,7 +72,7 @@ def authenticate_token(raw: str) -> tuple[Any, ApiToken]:
     prefix = split_api_token(raw)
     token = (ApiToken.objects.select_related("user").filter(prefix=prefix).first() if prefix else None)
     if token is None or not hmac.compare_digest(token.token_hash, digest(raw)):
-        raise exceptions.AuthenticationFailed("Invalid API token.")
+        raise InvalidToken("Invalid API token.")
     if token.revoked:
         raise exceptions.AuthenticationFailed("This API token has been revoked.")
     if token.expired:
@@ -121,12 +145,17 @@ def token_group(token_id: int) -> str:
     return f"token.{token_id}"
 
 
-def socket_user(raw: str) -> tuple[Any, int | None]:
+def socket_user(raw: str, scope: dict[str, Any] | None = None) -> tuple[Any, int | None]:
     """The user and token id for a websocket's ``Sec-WebSocket-Protocol: bearer, <token>``, or
     (None, None) when the token is refused (invalid, revoked, expired, inactive user). The user
-    carries the token's workspace scope, so the policy applies as on the REST API."""
+    carries the token's workspace scope, so the policy applies as on the REST API. An invalid
+    token counts against the handshake's address (``scope``); fomo/asgi.py refuses a locked one."""
     try:
         user, token = authenticate_token(raw)
+    except InvalidToken:
+        if scope is not None:
+            throttle.token_failed(throttle.scope_address(scope))
+        return None, None
     except exceptions.AuthenticationFailed:
         return None, None
     return user, token.pk
