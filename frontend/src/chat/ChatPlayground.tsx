@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../shared/api/client";
-import { api } from "../api/endpoints";
+import { runsApi } from "../run/api";
 import type { Pipeline } from "../shared/api/types";
 import { isTerminalRun } from "../run/runEvents";
 import { useGraph } from "../graph/graphStore";
@@ -37,7 +37,7 @@ export default function ChatPlayground({ pipeline, shape, onClose }: { pipeline:
     if (!isTerminalRun(live.status) || finishing.current === current.runId) return;
     finishing.current = current.runId;
     const key = current.key;
-    api.getRun(current.runId).then(
+    runsApi.get(current.runId).then(
       (d) => {
         if (d.status === "succeeded") useChat.getState().dispatch({ type: "done", key, answer: answerOf(shape, d.outputs) });
         else {
@@ -64,7 +64,7 @@ export default function ChatPlayground({ pipeline, shape, onClose }: { pipeline:
       return;
     }
     try {
-      const run = await api.startRun(pipeline.id, turnInputs(shape, message, useChat.getState().session));
+      const run = await runsApi.start(pipeline.id, turnInputs(shape, message, useChat.getState().session));
       useChat.getState().dispatch({ type: "started", key, runId: String(run.id) });
       useRun.getState().watch(String(run.id));
     } catch (e) {

@@ -1,7 +1,7 @@
 /** The editor: toolbar, palette, canvas, and a side panel (settings, run, inspector, history). */
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useEffect, useMemo, useState } from "react";
-import { api } from "../api/endpoints";
+import { pipelinesApi } from "../pipelines/api";
 import type { Pipeline } from "../shared/api/types";
 import { Canvas } from "./canvas/Canvas";
 import { ConflictDialog } from "./save/ConflictDialog";
@@ -32,7 +32,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string }) {
 
   useEffect(() => {
     void useCatalog.getState().load();
-    api.getPipeline(pipelineId).then(
+    pipelinesApi.get(pipelineId).then(
       (p) => {
         usePorts.getState().reset();
         useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
@@ -43,7 +43,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string }) {
         const m = /run=([^&]+)/.exec(location.hash);
         if (m) useRun.getState().watch(decodeURIComponent(m[1]));
         // Paint the current validation errors at once.
-        api.validate(p.id, p.graph).then((r) => useSave.getState().setErrors(r.errors ?? []), () => undefined);
+        pipelinesApi.validate(p.id, p.graph).then((r) => useSave.getState().setErrors(r.errors ?? []), () => undefined);
       },
       (e) => setError((e as Error).message),
     );

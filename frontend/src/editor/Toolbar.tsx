@@ -1,6 +1,6 @@
 /** Editor toolbar: name, save state, undo/redo, layout, fit, help, run. */
 import { useState } from "react";
-import { api } from "../api/endpoints";
+import { pipelinesApi } from "../pipelines/api";
 import type { Pipeline } from "../shared/api/types";
 import { canRedo, canUndo } from "../graph/undo";
 import { useGraph } from "../graph/graphStore";
@@ -29,7 +29,7 @@ export function Toolbar({ pipeline, onHelp, onRun, onFit, onExperiment }: { pipe
     setDraftName(null);
     if (!next || next === name) return;
     try {
-      await api.patchPipeline(pipeline.id, { name: next });
+      await pipelinesApi.patch(pipeline.id, { name: next });
       useGraph.getState().setName(next);
       document.title = `${next} · fomo`;
     } catch (e) {

@@ -3,7 +3,7 @@
  * (outputs side by side, scores, latency, tokens, cost; each cell opens its run). Live while running.
  */
 import { useEffect, useMemo, useState } from "react";
-import { api } from "../api/endpoints";
+import { pipelinesApi } from "../pipelines/api";
 import type { GraphDoc, VersionSummary } from "../shared/api/types";
 import { useCatalog } from "../graph/catalog";
 import { toast } from "../shared/ui/toast";
@@ -53,7 +53,7 @@ export default function ExperimentPage() {
   }, [datasetId]);
   useEffect(() => {
     if (pipelineId === undefined) return;
-    api.getPipeline(String(pipelineId)).then((p) => setGraph(p.graph), () => setGraph(null));
+    pipelinesApi.get(String(pipelineId)).then((p) => setGraph(p.graph), () => setGraph(null));
   }, [pipelineId]);
   useEffect(() => {
     if (live.detail) document.title = `${live.detail.name} · Experiment · fomo`;

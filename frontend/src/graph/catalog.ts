@@ -1,6 +1,6 @@
 /** The node catalog from GET /api/node-types, indexed by type. */
 import { create } from "zustand";
-import { api } from "../api/endpoints";
+import { graphApi } from "./api";
 import type { Catalog, NodeTypeSpec } from "../shared/api/types";
 
 interface CatalogStore {
@@ -17,7 +17,7 @@ export const useCatalog = create<CatalogStore>((set, get) => ({
   async load() {
     if (get().catalog) return;
     try {
-      const catalog = await api.nodeTypes();
+      const catalog = await graphApi.nodeTypes();
       set({ catalog, byType: Object.fromEntries(catalog.node_types.map((t) => [t.type, t])), error: null });
     } catch (e) {
       set({ error: (e as Error).message });

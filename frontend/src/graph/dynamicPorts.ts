@@ -6,7 +6,7 @@
  * hundreds of requests on open.
  */
 import { useEffect, useRef } from "react";
-import { api } from "../api/endpoints";
+import { graphApi } from "./api";
 import { useCatalog } from "./catalog";
 import { useGraph } from "./graphStore";
 import { usePorts } from "./nodePorts";
@@ -58,7 +58,7 @@ export function useDynamicPorts() {
         setTimeout(async () => {
           try {
             if (wanted.current.get(n.id) !== key) return;
-            const ports = await limited(() => api.ports(n.type, n.version, n.config));
+            const ports = await limited(() => graphApi.ports(n.type, n.version, n.config));
             if (wanted.current.get(n.id) === key) usePorts.getState().setDynamic(n.id, key, ports);
           } catch {
             // Invalid config (a template mid-edit): keep the last good ports.

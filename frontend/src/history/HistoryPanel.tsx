@@ -1,6 +1,6 @@
 /** Versions: save with a message, view read-only, restore, and compare two. */
 import { useCallback, useEffect, useState } from "react";
-import { api } from "../api/endpoints";
+import { versionsApi } from "./api";
 import type { GraphDoc, VersionSummary } from "../shared/api/types";
 import { diffGraphs, type GraphDiff } from "./graphDiff";
 import { normalize } from "../graph/graphOps";
@@ -23,13 +23,13 @@ export function HistoryPanel({ pipelineId }: { pipelineId: string }) {
   const readOnly = useGraph((s) => s.readOnly);
   const [confirming, setConfirming] = useState<number | null>(null);
 
-  const reload = useCallback(() => api.listVersions(pipelineId).then(setVersions, (e) => toast((e as Error).message, "error")), [pipelineId]);
+  const reload = useCallback(() => versionsApi.list(pipelineId).then(setVersions, (e) => toast((e as Error).message, "error")), [pipelineId]);
   useEffect(() => void reload(), [reload]);
 
   async function saveVersion() {
     await useSave.getState().saveNow();
     try {
-      const v = await api.createVersion(pipelineId, message.trim() || "Saved version", useSave.getState().state.baseRevision);
+      const v = await versionsApi.create(pipelineId, message.trim() || "Saved version", useSave.getState().state.baseRevision);
       setMessage("");
       toast(`Saved version ${v.number}.`, "success");
       void reload();
@@ -42,7 +42,7 @@ export function HistoryPanel({ pipelineId }: { pipelineId: string }) {
 
   async function view(n: number) {
     try {
-      const v = await api.getVersion(pipelineId, n);
+      const v = await versionsApi.get(pipelineId, n);
       const g = useGraph.getState();
       if (!stash) stash = { history: g.history, doc: g.doc };
       g.load(g.pipelineId, g.name, normalize(v.graph), true);
@@ -62,7 +62,7 @@ export function HistoryPanel({ pipelineId }: { pipelineId: string }) {
   async function restore(n: number) {
     setConfirming(null);
     try {
-      const p = await api.restoreVersion(pipelineId, n);
+      const p = await versionsApi.restore(pipelineId, n);
       stash = null;
       setViewing(null);
       useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
@@ -75,7 +75,7 @@ export function HistoryPanel({ pipelineId }: { pipelineId: string }) {
 
   async function graphOf(key: string): Promise<GraphDoc> {
     if (key === "draft") return stash?.doc ?? useGraph.getState().doc;
-    return normalize((await api.getVersion(pipelineId, Number(key))).graph);
+    return normalize((await versionsApi.get(pipelineId, Number(key))).graph);
   }
   const nameOf = (key: string) => (key === "draft" ? "the draft" : `version ${key}`);
 

@@ -3,7 +3,7 @@
  * last run status, create, import, rename, duplicate, delete, open; the template gallery.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api } from "../api/endpoints";
+import { pipelinesApi } from "./api";
 import type { PipelineSummary } from "../shared/api/types";
 import { TemplateGallery } from "./templates/Gallery";
 import { toast } from "../shared/ui/toast";
@@ -39,7 +39,7 @@ export function ListPage() {
 
   const reload = useCallback(async (query: string) => {
     try {
-      setItems(await api.listPipelines(query, wsId));
+      setItems(await pipelinesApi.list(query, wsId));
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -82,7 +82,7 @@ export function ListPage() {
 
   async function duplicate(p: PipelineSummary) {
     try {
-      await api.duplicatePipeline(p.id);
+      await pipelinesApi.duplicate(p.id);
       toast(`Duplicated “${p.name}”.`, "success");
       void reload(q);
     } catch (e) {
@@ -238,7 +238,7 @@ export function ListPage() {
               className="btn btn-danger"
               onClick={async () => {
                 try {
-                  await api.deletePipeline(deleting.id);
+                  await pipelinesApi.remove(deleting.id);
                   toast(`Deleted “${deleting.name}”.`, "success");
                 } catch (e) {
                   toast((e as Error).message, "error");
@@ -269,7 +269,7 @@ function CreateDialog({ workspace, onClose }: { workspace?: number; onClose(): v
           setBusy(true);
           try {
             const body = { name: name.trim() || "Untitled pipeline", description, ...(workspace ? { workspace } : {}) };
-            const p = await api.createPipeline(body);
+            const p = await pipelinesApi.create(body);
             location.assign(`/pipelines/${p.id}/`);
           } catch (err) {
             toast((err as Error).message, "error");
@@ -307,7 +307,7 @@ function RenameDialog({ pipeline, onClose, onDone }: { pipeline: PipelineSummary
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            await api.patchPipeline(pipeline.id, { name: name.trim() });
+            await pipelinesApi.patch(pipeline.id, { name: name.trim() });
             onDone();
           } catch (err) {
             toast((err as Error).message, "error");

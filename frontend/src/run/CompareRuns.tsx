@@ -1,6 +1,6 @@
 /** Two runs side by side: per node, status, duration and outputs (aligned by lib/compareRuns). */
 import { useEffect, useState } from "react";
-import { api } from "../api/endpoints";
+import { runsApi } from "./api";
 import type { RunDetail } from "../shared/api/types";
 import { alignRuns } from "./compareRuns";
 import { Dialog } from "../shared/ui/Dialog";
@@ -11,7 +11,7 @@ export function CompareRuns({ ids, onClose }: { ids: [string, string]; onClose()
   const [runs, setRuns] = useState<[RunDetail, RunDetail] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    Promise.all([api.getRun(ids[0]), api.getRun(ids[1])]).then(([a, b]) => setRuns([a, b]), (e) => setError((e as Error).message));
+    Promise.all([runsApi.get(ids[0]), runsApi.get(ids[1])]).then(([a, b]) => setRuns([a, b]), (e) => setError((e as Error).message));
   }, [ids]);
   const rows = runs ? alignRuns(runs[0], runs[1]) : [];
   return (

@@ -1,6 +1,6 @@
 /** Node inspector for the watched run: state, inputs, outputs, map items, error, attempts, usage, cost. */
 import { useEffect, useState } from "react";
-import { api } from "../api/endpoints";
+import { runsApi } from "./api";
 import type { GraphDoc, NodeRun } from "../shared/api/types";
 import { pinNode } from "../graph/graphOps";
 import { reuseActions, reusedFrom } from "./reuse";
@@ -138,7 +138,7 @@ function RecordValues({ record, field }: { record: NodeRun; field: "inputs" | "o
   const load = async () => {
     setState("loading");
     try {
-      const whole = await api.nodeRecord(cut.url);
+      const whole = await runsApi.nodeRecord(cut.url);
       setLoaded({ url: cut.url, value: whole[field] });
       setState("idle");
     } catch {

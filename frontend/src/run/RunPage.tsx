@@ -1,7 +1,7 @@
 /** /runs/<id>/: the run's exact graph, read-only, with the same live view and inspector. */
 import { ReactFlowProvider } from "@xyflow/react";
 import { useEffect, useState } from "react";
-import { api } from "../api/endpoints";
+import { runsApi } from "./api";
 import type { RunDetail } from "../shared/api/types";
 import { Canvas } from "../editor/canvas/Canvas";
 import { useDynamicPorts } from "../graph/dynamicPorts";
@@ -21,7 +21,7 @@ export default function RunPage({ runId }: { runId: string }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void useCatalog.getState().load();
-    api.getRun(runId).then(
+    runsApi.get(runId).then(
       (r) => {
         useGraph.getState().load(null, r.pipeline_name, normalize(r.graph), true);
         useRun.getState().watch(runId);
@@ -60,7 +60,7 @@ function RunLayout({ run }: { run: RunDetail }) {
         </span>
         <span className="toolbar-sep" />
         {!isTerminalRun(status) && (
-          <button className="btn btn-danger btn-small" onClick={() => api.cancelRun(run.id).then(() => toast("Cancelling…"), (e) => toast((e as Error).message, "error"))}>
+          <button className="btn btn-danger btn-small" onClick={() => runsApi.cancel(run.id).then(() => toast("Cancelling…"), (e) => toast((e as Error).message, "error"))}>
             Cancel
           </button>
         )}

@@ -1,7 +1,7 @@
 /** Run panel: inputs form from the input nodes, start/cancel/re-run, live status, outputs, timeline, history. */
 import { useEffect, useState } from "react";
 import { create } from "zustand";
-import { api } from "../api/endpoints";
+import { runsApi } from "./api";
 import type { RunSummary } from "../shared/api/types";
 import { isTerminalRun } from "./runEvents";
 import { useGraph } from "../graph/graphStore";
@@ -52,7 +52,7 @@ export async function startRunFromEditor(given?: Record<string, unknown>): Promi
     return;
   }
   try {
-    const run = await api.startRun(pipelineId, inputs);
+    const run = await runsApi.start(pipelineId, inputs);
     useRun.getState().watch(run.id);
     runsChanged();
   } catch (e) {
@@ -77,7 +77,7 @@ export async function startRunFromNode(fromRun: string, nodeId: string, inputs: 
     return;
   }
   try {
-    const run = await api.runFrom(pipelineId, inputs, fromRun, nodeId);
+    const run = await runsApi.runFrom(pipelineId, inputs, fromRun, nodeId);
     useRun.getState().watch(run.id);
     runsChanged();
     const n = Object.keys(run.reused ?? {}).length;
@@ -113,7 +113,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
   const specs = runInputs(doc);
 
   useEffect(() => {
-    const load = () => api.listRuns(pipelineId, 20).then(setRuns, () => setRuns([]));
+    const load = () => runsApi.list(pipelineId, 20).then(setRuns, () => setRuns([]));
     load();
     listeners.push(load);
     return () => {
@@ -156,7 +156,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
             Run
           </button>
           {runId && status && !isTerminalRun(status) && (
-            <button type="button" className="btn btn-danger" onClick={() => api.cancelRun(runId).then(() => toast("Cancelling…"), (e) => toast((e as Error).message, "error"))}>
+            <button type="button" className="btn btn-danger" onClick={() => runsApi.cancel(runId).then(() => toast("Cancelling…"), (e) => toast((e as Error).message, "error"))}>
               Cancel
             </button>
           )}

@@ -3,7 +3,7 @@
  * last seq on reconnect; REST polling as a fallback) and its recorded node runs.
  */
 import { create } from "zustand";
-import { api } from "../api/endpoints";
+import { runsApi } from "./api";
 import type { RunDetail, RunEvent } from "../shared/api/types";
 import { applyEvents, gapAfter, initRun, isTerminalRun, type RunLive } from "./runEvents";
 
@@ -40,7 +40,7 @@ export const useRun = create<RunStore>((set, get) => {
     const after = gapAfter(live);
     if (!runId || after === null) return;
     try {
-      const res = await api.runEvents(runId, after);
+      const res = await runsApi.events(runId, after);
       if (gen === generation) get().ingest(res.events);
     } catch {
       /* the next message or reconnect retries */
@@ -52,7 +52,7 @@ export const useRun = create<RunStore>((set, get) => {
     const runId = get().runId;
     if (!runId || gen !== generation) return;
     try {
-      const res = await api.runEvents(runId, get().live.lastSeq);
+      const res = await runsApi.events(runId, get().live.lastSeq);
       if (gen !== generation) return;
       get().ingest(res.events);
       if (res.done && isTerminalRun(get().live.status)) return;
@@ -128,7 +128,7 @@ export const useRun = create<RunStore>((set, get) => {
       const runId = get().runId;
       if (!runId) return;
       try {
-        const detail = await api.getRun(runId);
+        const detail = await runsApi.get(runId);
         if (get().runId === runId) set({ detail });
       } catch {
         /* the live view still works without it */

@@ -4,7 +4,7 @@
  * sent once, never shown back. Viewers see provider and hint, read-only.
  */
 import { useEffect, useState } from "react";
-import { api } from "../../api/endpoints";
+import { graphApi } from "../../graph/api";
 import { ApiError } from "../../shared/api/client";
 import type { ProviderSpec } from "../../shared/api/types";
 import { toast } from "../../shared/ui/toast";
@@ -36,7 +36,7 @@ export default function CredentialsPage() {
   useEffect(() => {
     void reload();
     teamApi.workspaces().then(setWorkspaces, () => undefined);
-    api.nodeTypes().then((c) => setProviders(credentialProviders(c.providers)), () => setProviders(credentialProviders([])));
+    graphApi.nodeTypes().then((c) => setProviders(credentialProviders(c.providers)), () => setProviders(credentialProviders([])));
   }, [reload]);
 
   if (wsId === null) return <main className="page-error">No workspace in the address.</main>;

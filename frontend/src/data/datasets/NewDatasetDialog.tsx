@@ -1,6 +1,7 @@
 /** Create a dataset by pasting CSV/JSONL (previewed, with line-numbered problems), uploading a file, or empty. */
 import { useEffect, useMemo, useState } from "react";
-import { api } from "../../api/endpoints";
+import { pipelinesApi } from "../../pipelines/api";
+import { runsApi } from "../../run/api";
 import type { PipelineSummary, RunSummary } from "../../shared/api/types";
 import { timeAgo } from "../../shared/ui/format";
 import { Dialog } from "../../shared/ui/Dialog";
@@ -208,7 +209,7 @@ function RunPicker({ workspace, selected, onChange, withOutputs, onWithOutputs }
   const [pipeline, setPipeline] = useState("");
   const [runs, setRuns] = useState<RunSummary[] | null>(null);
   useEffect(() => {
-    api.listPipelines().then((all) => {
+    pipelinesApi.list().then((all) => {
       const mine = all.filter((p) => String(p.workspace) === workspace);
       setPipelines(mine);
       if (mine.length) setPipeline(String(mine[0].id));
@@ -218,7 +219,7 @@ function RunPicker({ workspace, selected, onChange, withOutputs, onWithOutputs }
     let current = true; // a slower answer for the pipeline picked before must not win
     setRuns(null);
     onChange([]);
-    if (pipeline) api.listRuns(pipeline, 200).then((r) => current && setRuns(r), () => current && setRuns([]));
+    if (pipeline) runsApi.list(pipeline, 200).then((r) => current && setRuns(r), () => current && setRuns([]));
     return () => {
       current = false;
     };

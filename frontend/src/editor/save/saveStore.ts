@@ -4,7 +4,8 @@
  */
 import { create } from "zustand";
 import { ApiError } from "../../shared/api/client";
-import { api } from "../../api/endpoints";
+import { pipelinesApi } from "../../pipelines/api";
+import { versionsApi } from "../../history/api";
 import type { GraphError, StaleDetails } from "../../shared/api/types";
 import { initSave, saveReducer, shouldSave, type SaveAction, type SaveState } from "./autosave";
 import { normalize } from "../../graph/graphOps";
@@ -74,7 +75,7 @@ export const useSave = create<SaveStore>((set, get) => ({
     if (!pipelineId || readOnly || !shouldSave(s)) return;
     get().dispatch({ type: "start" });
     try {
-      const res = await api.saveDraft(pipelineId, doc, s.baseRevision);
+      const res = await pipelinesApi.saveDraft(pipelineId, doc, s.baseRevision);
       get().dispatch({ type: "ok", revision: res.revision, at: res.updated_at });
       get().setErrors(res.errors ?? []);
     } catch (e) {
@@ -105,12 +106,12 @@ export const useSave = create<SaveStore>((set, get) => ({
     if (!c || !pipelineId) return;
     try {
       // Keep theirs reachable in history first (best effort: an invalid draft cannot be versioned).
-      await api.createVersion(pipelineId, `Draft by ${c.updated_by ?? "another editor"} (kept before a conflicting save)`, c.current_revision).catch(() => null);
-      const saved = await api.saveDraft(pipelineId, doc, c.current_revision);
+      await versionsApi.create(pipelineId, `Draft by ${c.updated_by ?? "another editor"} (kept before a conflicting save)`, c.current_revision).catch(() => null);
+      const saved = await pipelinesApi.saveDraft(pipelineId, doc, c.current_revision);
       get().dispatch({ type: "resolved", revision: saved.revision, at: saved.updated_at });
       get().setErrors(saved.errors ?? []);
       try {
-        await api.createVersion(pipelineId, "My changes, kept after a conflicting save", saved.revision);
+        await versionsApi.create(pipelineId, "My changes, kept after a conflicting save", saved.revision);
         toast("Your changes were saved as a new version.", "success");
       } catch (e) {
         const errs = errorsFrom(e);
