@@ -1,10 +1,12 @@
-"""Create a user (with their personal workspace) if missing, and set the password."""
+"""Create a user (with their personal workspace) if missing, and set the password; a password that
+fails AUTH_PASSWORD_VALIDATORS is refused (exit status 1, the rules it broke on stderr)."""
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from builder.accounts import ensure_user
 
 
 class Command(BaseCommand):
@@ -15,7 +17,5 @@ class Command(BaseCommand):
         parser.add_argument("password")
 
     def handle(self, *args: Any, username: str, password: str, **options: Any) -> None:
-        user, created = get_user_model().objects.get_or_create(username=username)
-        user.set_password(password)
-        user.save()
+        _, created = ensure_user(username, password)
         self.stdout.write(f"{'created' if created else 'updated'} {username}")

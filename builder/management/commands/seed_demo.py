@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from builder import graph_doc
+from builder.accounts import ensure_user
 from builder.models import Pipeline, Workspace
 
 DEMOS = [
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("password")
 
     def handle(self, *args: Any, username: str, password: str, **options: Any) -> None:
-        user, _ = get_user_model().objects.get_or_create(username=username)
-        user.set_password(password)
-        user.save()
+        user, _ = ensure_user(username, password)  # the sign-up password rules apply
         workspace = Workspace.personal_of(user)
         for name, description, build in DEMOS:
             if not Pipeline.objects.filter(workspace=workspace, name=name).exists():
