@@ -116,7 +116,9 @@ def validate_size(graph: Any) -> list[dict[str, Any]]:
     """Refuse documents the validator calls too big or shapeless before they are stored
     anywhere; return every error of a document that may be stored (a draft may be invalid)."""
     found = validate(graph)[1]
-    fatal = [e for e in found if e.code in ("limit", "schema") and e.node is None and e.edge is None]
+    # A secret typed into the document (graph_checks.check_secret_headers) must not be stored at all.
+    fatal = [e for e in found if e.code == "secret" or (e.code in ("limit", "schema") and e.node is None
+                                                          and e.edge is None)]
     if fatal:
         raise InvalidGraph(fatal[0].message, details={"errors": [e.as_dict() for e in fatal]})
     return [e.as_dict() for e in found]

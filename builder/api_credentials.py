@@ -3,6 +3,11 @@ or anything derived from it but the masked ``hint``.
 
 Viewers see id, provider and hint; editors and owners also see names and base URLs, create,
 and update; only owners delete.
+
+Where a secret goes is decided by someone who holds it: changing a credential's base URL needs
+the secret re-entered in the same request, whatever the role (403 otherwise). Nobody can read a
+stored secret back, not even an owner, so "knows the secret" is the only right that matches
+"may send it somewhere"; and whoever knows it could store it anew anyway.
 """
 from __future__ import annotations
 
@@ -19,20 +24,24 @@ from rest_framework.views import APIView
 from builder.api import body
 from builder.credentials import Credential
 from builder.models import Role
+from builder.netguard import base_url_problem
 from builder.policy import Action, require, role_in
 from builder.providers.registry import PROVIDERS
 from builder.serializers import StrictSerializer
-from fomo.errors import Conflict
+from fomo.errors import Conflict, Forbidden
 
 # "http": a secret that http.request sends in a header, only to URLs under the credential's base URL.
 HTTP = "http"
 _KEYED = sorted([*(name for name, p in PROVIDERS.items() if name not in ("fake", "local")), HTTP])
 _NEEDS_BASE_URL = "an http credential needs a base URL: its secret is only sent to URLs under it"
+_MOVE_NEEDS_SECRET = ("changing base_url changes where this credential's secret is sent: enter the secret again "
+                      "in the same request (secret and base_url together)")
 
 
 def _http_url(value: str) -> str:
-    if value and not value.startswith(("http://", "https://")):
-        raise serializers.ValidationError("base_url must start with http:// or https://")
+    problem = base_url_problem(value) if value else None
+    if problem:
+        raise serializers.ValidationError(f"base_url {problem}")
     return value
 
 
@@ -103,9 +112,11 @@ class CredentialDetail(APIView):
         data = body(CredentialUpdate, request)
         if "name" in data:
             cred.name = data["name"]
-        if "base_url" in data:
+        if "base_url" in data and data["base_url"] != cred.base_url:
             if cred.provider == HTTP and not data["base_url"]:
                 raise serializers.ValidationError({"base_url": [_NEEDS_BASE_URL]})
+            if not data.get("secret"):
+                raise Forbidden(_MOVE_NEEDS_SECRET)
             cred.base_url = data["base_url"]
         if data.get("secret"):
             cred.set_secret(data["secret"])

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from builder.conversations import MemoryStore
 from builder.documents import Document, DocumentError
 from builder.policy import Action, require, role_in
 from builder.serializers import StrictSerializer
+from fomo.parsers import SafeJSONParser
 
 
 class PastedDocument(StrictSerializer):
@@ -52,7 +53,7 @@ def _upload(request: Request) -> tuple[str, str, str, int]:
 
 
 class WorkspaceDocuments(APIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     def get(self, request: Request, workspace_id: int) -> Response:
         require(request.user, workspace_id, Action.READ)

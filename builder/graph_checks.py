@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from builder.graph_types import Edge, GraphError, MapSpec, RetrySpec
 from builder.nodes.base import Node, Port, Registry, compatible, is_list, item_type, list_of
+from builder.secret_values import why_secret
 
 MAX_ID_CHARS = 200
 MAX_LABEL_CHARS = 200
@@ -200,10 +201,28 @@ def read_nodes(raw_nodes: list[Any], registry: Registry, errors: list[GraphError
         if spec is not None:
             info.spec, info.version = spec, spec.version
         info.config = config
+        check_secret_headers(node_id, config, errors)
         info.set_ports(inputs, outputs)
         _read_map(raw.get("map"), info, errors)
         _read_settings(raw, info, errors)
     return nodes
+
+
+def check_secret_headers(node_id: str, config: BaseModel | None, errors: list[GraphError]) -> None:
+    """A node whose config has ``headers`` must not hold a secret in them: the document travels in
+    exports and share links, a stored credential does not. Code ``secret``: such a document is
+    refused outright, never stored (:func:`builder.api.validate_size`)."""
+    headers = getattr(config, "headers", None)
+    if not isinstance(headers, dict):
+        return
+    for name, value in headers.items():
+        why = why_secret(str(name), str(value))
+        if why:
+            errors.append(GraphError(
+                "secret", f"node {_short(node_id)}: the header {str(name)!r} holds what looks like a secret ({why}); "
+                "typed into the pipeline it would travel in exports and share links. Store it as an http "
+                f"credential and choose it in auth_credential (with auth_header {str(name)!r}) instead",
+                node=node_id, field="headers"))
 
 
 def read_edges(raw_edges: list[Any], errors: list[GraphError]) -> list[Edge]:

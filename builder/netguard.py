@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from urllib.parse import urljoin
 import httpx
 
 MAX_REDIRECTS = 5
+# Dropped from a redirected request whenever the origin (scheme, host, port) changes.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
@@ -157,36 +160,79 @@ def why_blocked(ip: IPAddress) -> str | None:
 # ---------------------------------------------------------------- policy
 
 
+ALLOW_ENV = "FOMO_HTTP_ALLOW"
+
+
 @dataclass(frozen=True)
 class Policy:
     """The operator's allow-list: host names (``api.internal``, or ``.internal`` for a domain and
-    its subdomains) and networks (``10.1.0.0/16``, ``127.0.0.1``). Empty by default."""
+    its subdomains) and networks (``10.1.0.0/16``, ``127.0.0.1``), each for every port, or pinned
+    to one port (``127.0.0.1:11434``, ``[::1]:8000``, ``models.internal:8080``). Empty by default."""
 
     hosts: frozenset[str] = frozenset()
     networks: tuple[IPNetwork, ...] = ()
     max_bytes: int = MAX_RESPONSE_BYTES
+    host_ports: frozenset[tuple[str, int]] = frozenset()
+    network_ports: tuple[tuple[IPNetwork, int], ...] = ()
 
     @classmethod
     def from_setting(cls, value: str | Iterable[str] | None, max_bytes: int = MAX_RESPONSE_BYTES) -> Policy:
         entries = value.split(",") if isinstance(value, str) else list(value or ())
         hosts: set[str] = set()
         networks: list[IPNetwork] = []
+        host_ports: set[tuple[str, int]] = set()
+        network_ports: list[tuple[IPNetwork, int]] = []
         for raw in entries:
-            entry = raw.strip().lower()
+            entry, port = _split_port(raw.strip().lower())
             if not entry:
                 continue
             try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+                net = ipaddress.ip_network(entry.strip("[]"), strict=False)
             except ValueError:
-                hosts.add(entry.rstrip("."))
-        return cls(frozenset(hosts), tuple(networks), max_bytes)
+                name = entry.rstrip(".")
+                if port is None:
+                    hosts.add(name)
+                else:
+                    host_ports.add((name, port))
+                continue
+            if port is None:
+                networks.append(net)
+            else:
+                network_ports.append((net, port))
+        return cls(frozenset(hosts), tuple(networks), max_bytes, frozenset(host_ports), tuple(network_ports))
 
-    def allows_host(self, host: str) -> bool:
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Policy:
+        """The allow-list the operator set in ``FOMO_HTTP_ALLOW`` (the one setting for every
+        outbound call a node makes: ``http.request`` and every model provider)."""
+        return cls.from_setting((os.environ if environ is None else environ).get(ALLOW_ENV, ""))
+
+    def allows_host(self, host: str, port: int | None = None) -> bool:
         name = host.lower().rstrip(".")
-        return any(name == h or (h.startswith(".") and (name.endswith(h) or name == h[1:])) for h in self.hosts)
+        if any(_name_matches(name, h) for h in self.hosts):
+            return True
+        return port is not None and any(p == port and _name_matches(name, h) for h, p in self.host_ports)
 
-    def allows_ip(self, ip: IPAddress) -> bool:
-        return any(ip.version == net.version and ip in net for net in self.networks)
+    def allows_ip(self, ip: IPAddress, port: int | None = None) -> bool:
+        if any(ip.version == net.version and ip in net for net in self.networks):
+            return True
+        return port is not None and any(p == port and ip.version == net.version and ip in net
+                                        for net, p in self.network_ports)
+
+
+def _split_port(entry: str) -> tuple[str, int | None]:
+    """``host:port`` / ``[v6]:port`` into its parts; a bare IPv6 address or CIDR keeps its colons."""
+    if entry.startswith("[") and "]:" in entry:
+        host, _, port = entry[1:].partition("]:")
+    elif entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+    else:
+        return entry, None
+    return (host, int(port)) if port.isdigit() and 0 < int(port) < 65536 else (entry, None)
+
+
+def _name_matches(name: str, entry: str) -> bool:
+    return name == entry or (entry.startswith(".") and (name.endswith(entry) or name == entry[1:]))
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -246,16 +292,37 @@ async def check_url(url: str | httpx.URL, policy: Policy, resolver: Resolver = s
                 raise Blocked(f"{host!r} resolved to something that is not an address: {answer!r}") from None
         if not addresses:
             raise Blocked(f"{host!r} does not resolve to any address")
-    if literal is None and policy.allows_host(host):
+    if literal is None and policy.allows_host(host, port):
         return Target(parsed, host, addresses[0], port)
     for ip in addresses:  # every answer must pass: a mixed answer is how rebinding starts
-        if policy.allows_ip(ip):
+        if policy.allows_ip(ip, port):
             continue
         reason = why_blocked(ip)
         if reason:
             via = "" if literal is not None else f"{host} resolves to "
-            raise Blocked(f"refused {via}{reason}; ask an operator to add it to FOMO_HTTP_ALLOW if this is intended")
+            raise Blocked(f"refused {via}{reason}; ask an operator to add it to {ALLOW_ENV} if this is intended")
     return Target(parsed, host, addresses[0], port)
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a base URL (an API root the SDKs append paths to), or None. Only
+    ``http``/``https`` with a host; no user name or password, no query string, no fragment (a
+    ``?x=`` tail would swallow the path the client appends and reach any path of the server)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "is not a valid URL"
+    if parsed.scheme not in ("http", "https") or not url.lower().startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    if not parsed.host:
+        return "has no host"
+    if parsed.userinfo:
+        return "must not carry a user name or password (store the key as a credential)"
+    if parsed.query or "?" in url:
+        return "must not have a query string"
+    if parsed.fragment or "#" in url:
+        return "must not have a fragment"
+    return None
 
 
 # ---------------------------------------------------------------- fetching
@@ -270,6 +337,19 @@ class Response:
     redirects: list[str] = field(default_factory=list)
 
 
+def same_origin(url: str | httpx.URL, other: httpx.URL) -> bool:
+    """Whether ``url`` has the scheme, host and port (defaults filled in) of ``other``."""
+    try:
+        parsed = httpx.URL(url) if isinstance(url, str) else url
+    except (httpx.InvalidURL, ValueError):
+        return False
+
+    def origin(u: httpx.URL) -> tuple[str, str, int | None]:
+        return u.scheme, u.host.lower(), u.port or {"http": 80, "https": 443}.get(u.scheme)
+
+    return origin(parsed) == origin(other)
+
+
 def _next_method(status: int, method: str) -> str:
     if status == 303 and method != "HEAD":
         return "GET"
@@ -280,10 +360,13 @@ def _next_method(status: int, method: str) -> str:
 
 async def fetch(method: str, url: str, *, headers: Mapping[str, str] | None = None, content: bytes | None = None,
                 timeout: float = 30.0, policy: Policy | None = None, resolver: Resolver = system_resolver,
-                transport: httpx.AsyncBaseTransport | None = None) -> Response:
+                transport: httpx.AsyncBaseTransport | None = None,
+                credential_headers: Iterable[str] = ()) -> Response:
     """Send one request under the guard, following redirects by hand. Raises :class:`Blocked`
-    (refused before connecting) or :class:`FetchError`."""
+    (refused before connecting) or :class:`FetchError`. A redirect to another origin drops
+    :data:`CREDENTIAL_HEADERS` and ``credential_headers``."""
     policy = policy or Policy()
+    dropped = CREDENTIAL_HEADERS | {h.lower() for h in credential_headers}
     sent_headers = {k: v for k, v in (headers or {}).items() if k.lower() not in ("host", "content-length")}
     hops: list[str] = []
     current = url
@@ -310,9 +393,8 @@ async def fetch(method: str, url: str, *, headers: Mapping[str, str] | None = No
                     content = None
                     sent_headers = {k: v for k, v in sent_headers.items() if k.lower() != "content-type"}
                 method = new_method
-                if httpx.URL(current).host != target.url.host:
-                    sent_headers = {k: v for k, v in sent_headers.items()
-                                    if k.lower() not in ("authorization", "cookie")}
+                if not same_origin(current, target.url):
+                    sent_headers = {k: v for k, v in sent_headers.items() if k.lower() not in dropped}
                 continue
             return Response(status, resp_headers, body, str(target.url), hops)
     raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects")

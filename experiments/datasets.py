@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from experiments.models import Dataset, DatasetRow
+from fomo import jsonsafe
 from fomo.errors import DomainError
 
 MAX_ROWS = 5_000
@@ -109,6 +110,9 @@ def parse_file(filename: str, data: bytes, expected_column: str | None, plan: An
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _fail("the file is not UTF-8 text", [{"line": line, "message": "not valid UTF-8"}]) from None
+    if "\x00" in text:  # valid UTF-8, but no database column takes it back (PostgreSQL refuses it)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _fail("the file cannot be imported", [{"line": line, "message": jsonsafe.text_problem("\x00")}])
     lower = filename.lower()
     if lower.endswith(".csv"):
         rows, errors, lines = _parse_csv(text, expected_column)
@@ -219,7 +223,10 @@ def _parse_jsonl(text: str, expected_column: str | None) -> tuple[list[ParsedRow
             errors.append({"line": number, "message": f"more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"})
             break
         try:
-            obj = json.loads(raw)
+            obj = jsonsafe.loads(raw)
+        except jsonsafe.UnsafeJSON as exc:
+            errors.append({"line": number, **({"field": exc.field} if exc.field else {}), "message": exc.message})
+            continue
         except ValueError as exc:
             errors.append({"line": number, "message": f"not JSON: {exc}"})
             continue

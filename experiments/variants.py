@@ -5,12 +5,12 @@ Plain Python over graph documents; no Django."""
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from builder.graph import validate, validate_inputs
 from builder.graph_types import Plan
 from builder.nodes import port_values
+from fomo import jsonsafe
 
 MAX_VARIANTS = 10
 MIN_VARIANTS = 2
@@ -120,13 +120,17 @@ def coerce_value(port_type: str, value: Any) -> Any:
         return value
     if port_type == "json":
         try:
-            return json.loads(value)
+            return jsonsafe.loads(value)
+        except jsonsafe.UnsafeJSON as exc:
+            raise _NotTyped(exc.message) from None
         except ValueError:
             return value
     if port_values.fits(port_type, value):
         return value
     try:
-        parsed = json.loads(value)
+        parsed = jsonsafe.loads(value)
+    except jsonsafe.UnsafeJSON as exc:
+        raise _NotTyped(exc.message) from None
     except ValueError:
         raise _NotTyped(f"{value[:40]!r} is not JSON; the input needs {port_values.describe(port_type)} "
                         f"(type {port_type})") from None

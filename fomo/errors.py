@@ -4,6 +4,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -29,6 +36,24 @@ class InvalidGraph(DomainError):
 
 class InvalidInputs(DomainError):
     code = "invalid_inputs"
+
+
+class InvalidJSON(DomainError):
+    """A body that parses as JSON but that fomo cannot keep (see :mod:`fomo.jsonsafe`)."""
+
+    code = "invalid_json"
+
+    @classmethod
+    def from_unsafe(cls, exc: Any) -> InvalidJSON:
+        details = {"field": exc.field, "reason": exc.code}
+        if exc.limit is not None:
+            details["limit"] = exc.limit
+        return cls(exc.message, details=details, code="too_deep" if exc.code == "too_deep" else None)
+
+
+class TooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
 
 
 class StaleRevision(DomainError):
@@ -66,8 +91,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             headers["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
         code = exc.default_code if isinstance(exc.default_code, str) else "error"
         return Response(error_body(code, str(exc.detail)), status=exc.status_code, headers=headers)
+    if isinstance(exc, SuspiciousOperation):
+        return _suspicious(exc)
     log.exception("unhandled error in %s", context.get("view"))
     return Response(error_body("server_error", "Something went wrong on our side."), status=500)
+
+
+def _suspicious(exc: SuspiciousOperation) -> Response:
+    """Django's refusals of a request it will not read: the body limits, by the setting's name."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(error_body("too_large", f"The request body is larger than {limit:,} bytes, the limit "
+                                   "(DATA_UPLOAD_MAX_MEMORY_SIZE).", {"limit": limit}), status=413)
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return Response(error_body("too_many_fields", f"The request has more than {limit:,} fields, the limit "
+                                   "(DATA_UPLOAD_MAX_NUMBER_FIELDS).", {"limit": limit}), status=413)
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return Response(error_body("too_many_files", f"The request has more than {limit:,} files, the limit "
+                                   "(DATA_UPLOAD_MAX_NUMBER_FILES).", {"limit": limit}), status=413)
+    log.warning("refused a suspicious request: %s", type(exc).__name__)
+    return Response(error_body("bad_request", "The request was refused as malformed."), status=400)
 
 
 def _first_message(detail: Any) -> str:

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from builder.policy import can_view_run, member_group, run_workspace
+from fomo import jsonsafe
 from runs.models import RunEvent
 from runs.publish import run_group
 
@@ -80,6 +81,17 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
     async def token_revoked(self, message: dict[str, Any]) -> None:
         """The API token this socket was opened with was revoked."""
         await self.close(code=4401)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        # A client's frame that is not small, storable JSON text gets an error frame, not a crash
+        # of the consumer (which would drop the socket); see fomo/jsonsafe.py.
+        try:
+            content = jsonsafe.loads(text_data if text_data is not None else (bytes_data or b"").decode())
+        except ValueError as exc:  # UnsafeJSON, JSONDecodeError and UnicodeDecodeError are ValueErrors
+            code = "too_deep" if getattr(exc, "code", None) == "too_deep" else "invalid_json"
+            await self.send_json({"type": "error", "error": {"code": code, "message": str(exc)[:300]}})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Clients may ask to resume explicitly: {"type": "resume", "after": N}.

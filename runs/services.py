@@ -1,14 +1,23 @@
 """What a run lends its nodes: provider clients, with credentials resolved inside the worker.
 
 Secrets are looked up here, by id, at run time; they never travel in task arguments, events
-or traces.
+or traces. Every secret resolved (a stored credential, or an operator's environment key) goes
+into :attr:`RunServices.redactor`, which the engine applies to every node's outputs, tokens and
+errors. Every client is made under the operator's allow-list (``FOMO_HTTP_ALLOW``, read by
+:meth:`builder.netguard.Policy.from_env`), the same one ``http.request`` obeys.
+
+An environment key (``OPENAI_API_KEY``, ...) only ever goes to its provider's own API: a node
+that names a base URL needs a stored credential, whose own base URL is where its key goes.
 """
 from __future__ import annotations
 
 import os
 from typing import Any
 
+from builder.netguard import Policy
 from builder.providers import registry
+from builder.providers.base import ProviderError
+from runs.engine.redaction import Redactor
 
 
 class CredentialError(Exception):
@@ -18,6 +27,7 @@ class CredentialError(Exception):
 class RunServices:
     def __init__(self, workspace_id: int):
         self.workspace_id = workspace_id
+        self.redactor = Redactor()
         self._clients: dict[tuple[str, str, str | None, str | None], Any] = {}
 
     def _resolve(self, provider: str, credential: str | None, base_url: str | None) -> tuple[str | None, str | None]:
@@ -25,15 +35,29 @@ class RunServices:
         if credential:
             from builder.credentials import resolve_credential  # the credential store (issue 4)
 
-            return resolve_credential(self.workspace_id, credential, provider, base_url)
+            key, url = resolve_credential(self.workspace_id, credential, provider, base_url)
+            self.redactor.add(key)
+            return key, url
         key = os.environ.get(info.env_key) if info.env_key else None
+        if key and base_url:
+            # The operator's key goes to its provider's API only: a base URL typed into a node
+            # would otherwise send it to any server an editor names.
+            raise ProviderError(f"a base URL on a {provider} node needs a stored credential (with that base URL); "
+                                f"the server's {info.env_key} is only sent to {info.title}'s own API",
+                                kind="auth", retryable=False)
+        self.redactor.add(key)
         return key, base_url
+
+    def policy(self) -> Policy:
+        """The operator's allow-list for every outbound call of this run."""
+        return Policy.from_env()
 
     def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         cache_key = ("chat", provider, credential, base_url)
         if cache_key not in self._clients:
             api_key, url = self._resolve(provider, credential, base_url)
-            self._clients[cache_key] = registry.make_chat(provider, api_key=api_key, base_url=url)
+            self._clients[cache_key] = registry.make_chat(provider, api_key=api_key, base_url=url,
+                                                          policy=self.policy())
         return self._clients[cache_key]
 
     def vectors(self) -> Any:
@@ -44,23 +68,21 @@ class RunServices:
 
         return VectorStore(self.workspace_id, path=settings.DATA_DIR / "chroma")
 
-    def http_policy(self) -> Any:
-        """The operator's allow-list for ``http.request`` (``FOMO_HTTP_ALLOW``: hosts and CIDRs)."""
-        from builder.netguard import Policy
-
-        return Policy.from_setting(os.environ.get("FOMO_HTTP_ALLOW", ""))
+    def http_policy(self) -> Policy:
+        """The operator's allow-list for ``http.request``: the same as for providers."""
+        return self.policy()
 
     def http_credential(self, credential: str) -> tuple[str, str]:
         """(secret, base URL) of a stored ``http`` credential of this run's workspace, for
         ``http.request``; LookupError (safe to show) when it is missing, of another provider,
         or has no base URL to confine it to."""
         from builder.credentials import resolve_credential
-        from builder.providers.base import ProviderError
 
         try:
             secret, base_url = resolve_credential(self.workspace_id, credential, "http", None)
         except ProviderError as exc:
             raise LookupError(exc.message) from None
+        self.redactor.add(secret)
         if not base_url:
             raise LookupError("this credential has no base URL; set one so its secret is only sent there")
         return secret, base_url
@@ -70,7 +92,7 @@ class RunServices:
         from builder.providers.moderation import make_moderator
 
         api_key, url = self._resolve(provider, credential, base_url)
-        return make_moderator(api_key=api_key, base_url=url)
+        return make_moderator(api_key=api_key, base_url=url, policy=self.policy())
 
     def document(self, document_id: Any) -> dict[str, Any]:
         """A document of this run's workspace: meta + ``text``; LookupError otherwise. Blocking."""
@@ -88,5 +110,6 @@ class RunServices:
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:
             api_key, url = self._resolve(provider, credential, base_url)
-            self._clients[cache_key] = registry.make_embedder(provider, api_key=api_key, base_url=url)
+            self._clients[cache_key] = registry.make_embedder(provider, api_key=api_key, base_url=url,
+                                                              policy=self.policy())
         return self._clients[cache_key]

@@ -7,7 +7,9 @@ in one transaction; the flusher then publishes its batch to the run's channel-la
 While a write is in flight new events pile up, so batches grow exactly when the database is
 the bottleneck. ``seq`` is allocated here, gap-free, by the only writer: the worker that holds
 the run's lease. A second writer would collide on the unique (run, seq) constraint and stop
-(:class:`LostRun`).
+(:class:`LostRun`). Payloads and node values are made storable here, once, before anything is
+written or published (:func:`fomo.jsonsafe.storable`: a lone surrogate or a NUL a node produced
+becomes U+FFFD, NaN becomes null, values nested past 200 levels are cut).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from fomo.jsonsafe import storable
 from runs.engine.events import Event
 from runs.models import WHOLE_NODE, event_message
 from runs.publish import publish_events
@@ -119,6 +122,10 @@ class DjangoSink:
         created: set[tuple[str, int]] = set()
         finished: Event | None = None
         for ev in batch:
+            # The one place a run's values become storable: everything below (the event rows, the
+            # node records, the run row and the published messages) reads these repaired copies.
+            ev.payload = storable(ev.payload)
+            ev.data = storable(ev.data)
             rows.append((self.run_id, seq, ev.type, ev.node_id or "", ev.item, ev.payload, ev.ts))
             messages.append(event_message(seq, ev.type, ev.node_id, ev.item, ev.payload, ev.ts))
             seq += 1

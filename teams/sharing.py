@@ -7,7 +7,6 @@ and listed as *unbound*, to be bound again in the new workspace.
 from __future__ import annotations
 
 import copy
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from builder.models import Pipeline, PipelineVersion, Workspace
-from fomo.errors import DomainError, InvalidGraph
+from fomo import jsonsafe
+from fomo.errors import DomainError, InvalidGraph, InvalidJSON
 from teams.activity import record
 from teams.keys import digest, new_link_token
 from teams.models import ShareLink
@@ -134,7 +134,9 @@ def parse_import(raw: bytes) -> dict[str, Any]:
     if len(raw) > limit:
         raise InvalidImport(f"The file is {len(raw)} bytes; imports are limited to {limit} bytes.", code="too_large")
     try:
-        doc = json.loads(raw)
+        doc = jsonsafe.loads(raw)
+    except jsonsafe.UnsafeJSON as exc:
+        raise InvalidJSON.from_unsafe(exc) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidImport(f"The file is not valid JSON: {exc}.") from None
     if not isinstance(doc, dict):

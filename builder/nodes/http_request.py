@@ -10,7 +10,10 @@ A header may carry a stored credential: ``auth_credential`` names it by id and `
 resolved by the host inside the worker (``ctx.services.http_credential``) and added by
 :class:`CredentialTransport` to each request whose URL lies under the credential's base URL
 (scheme, host, port and path prefix), so a redirect elsewhere never carries it. It never enters
-the config, the inputs, the outputs or an error message.
+the config, the inputs, the outputs or an error message. A redirect to another origin drops
+every credential header (:data:`builder.netguard.CREDENTIAL_HEADERS` and ``auth_header``). A
+literal secret typed into ``headers`` is refused when the graph is validated
+(:mod:`builder.secret_values`): it would travel in exports and share links.
 """
 from __future__ import annotations
 
@@ -196,14 +199,15 @@ class HttpRequestNode(Node):
         url = url.strip()
         content = None
         if config.body:
-            content = templating.render(config.body, inputs).encode("utf-8")
+            content = (await templating.render_async(config.body, inputs)).encode("utf-8")
         transport = _credential_transport(ctx, config, url)
         headers = config.headers
         if transport is not None:  # the transport alone sets this header, per hop
             headers = {k: v for k, v in headers.items() if k.lower() != config.auth_header.lower()}
         try:
             resp = await netguard.fetch(config.method, url, headers=headers, content=content,
-                                        timeout=config.timeout_s, policy=_policy(ctx), transport=transport)
+                                        timeout=config.timeout_s, policy=_policy(ctx), transport=transport,
+                                        credential_headers=(config.auth_header,))
         except netguard.Blocked as exc:
             raise NodeError(exc.reason, kind="blocked", field="url") from None
         except netguard.FetchError as exc:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from builder.netguard import base_url_problem
 from builder.nodes.base import NodeContext, NodeError
 from builder.providers import pricing
 from builder.providers.base import ChatParams, ChatResult, ProviderError
@@ -22,12 +23,14 @@ def known_provider(value: str, kind: str) -> str:
 
 
 def http_url(value: str | None) -> str | None:
-    """An http(s) URL, or None for empty."""
+    """A base URL (http or https with a host; no user name or password, query string or fragment),
+    or None for empty. The provider client checks the same again when it is made."""
     if value in (None, ""):
         return None
     assert value is not None
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("base_url must start with http:// or https://")
+    problem = base_url_problem(value)
+    if problem:
+        raise ValueError(f"base_url {problem}")
     return value
 
 

@@ -1,6 +1,7 @@
 """Anthropic (Messages API) on the official SDK. Chat only: Anthropic has no embeddings.
 
-The SDK's own retries are off (``max_retries=0``); :mod:`builder.providers.retry` decides.
+The SDK's own retries are off (``max_retries=0``); :mod:`builder.providers.retry` decides. Every
+request goes through the network guard (:mod:`builder.providers.outbound`; option ``policy``).
 System messages are lifted into ``system``; ``max_tokens`` is required by the API and defaults
 to 1024. There is no JSON mode: ``response_format="json"`` adds an instruction to the system
 prompt. Usage comes from ``message_start`` and ``message_delta``; a stream that ends without
@@ -18,6 +19,7 @@ import anthropic
 from builder.providers.base import ChatParams, ChatResult, OnToken, ProviderError, Usage
 from builder.providers.calls import StreamProgress, error_detail, run_call
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
+from builder.providers.outbound import Outbound
 from builder.providers.retry import (
     OnRetry,
     RetryPolicy,
@@ -44,12 +46,18 @@ class AnthropicChat:
             raise ValueError("anthropic needs an API key")
         self.name = name
         self._api_key = api_key
-        self._base_url = base_url
+        self.outbound = Outbound(name, base_url, opts.get("policy"))
+        self._base_url = self.outbound.base_url
         self.policy = RetryPolicy.from_opts(opts)
         self._limit = int(opts.get("concurrency", DEFAULT_CONCURRENCY))
         self._default_max_tokens = int(opts.get("default_max_tokens", 1024))
-        self._clients: PerLoop[anthropic.AsyncAnthropic] = PerLoop(
-            lambda: anthropic.AsyncAnthropic(api_key=self._api_key, base_url=self._base_url, max_retries=0))
+        self._clients: PerLoop[anthropic.AsyncAnthropic] = PerLoop(self._new_sdk)
+
+    def _new_sdk(self) -> anthropic.AsyncAnthropic:
+        http = self.outbound.httpx2_client(timeout=anthropic.DEFAULT_TIMEOUT,
+                                           limits=anthropic.DEFAULT_CONNECTION_LIMITS)
+        return anthropic.AsyncAnthropic(api_key=self._api_key, base_url=self._base_url, max_retries=0,
+                                        http_client=http)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} base_url={self._base_url!r}>"
@@ -64,9 +72,10 @@ class AnthropicChat:
         if isinstance(exc, anthropic.APIStatusError):
             status = exc.status_code
             if status < 400:  # an ``error`` event inside a 200 stream (overloaded, api_error)
-                return ProviderError(f"{self.name}: the server reported an error mid-stream: {error_detail(exc.body)}",
+                detail = self.outbound.shown(error_detail(exc.body))
+                return ProviderError(f"{self.name}: the server reported an error mid-stream: {detail}",
                                      kind="server", retryable=True, status=status)
-            return error_for_status(status, provider=self.name, detail=error_detail(exc.body),
+            return error_for_status(status, provider=self.name, detail=self.outbound.shown(error_detail(exc.body)),
                                     headers=exc.response.headers)
         if isinstance(exc, anthropic.APITimeoutError):
             return timeout_error(self.name, None)
@@ -100,7 +109,8 @@ class AnthropicChat:
 
         return await run_call(provider=self.name, policy=self.policy,
                               semaphore=lambda: limiter(self.name, self._limit), timeout_s=params.timeout_s,
-                              attempt=attempt, map_error=self.map_error, secret=self._api_key, on_retry=on_retry)
+                              attempt=attempt, map_error=self.map_error, secret=self._api_key, on_retry=on_retry,
+                              outbound=self.outbound)
 
     async def _complete_once(self, kwargs: dict[str, Any]) -> ChatResult:
         resp = await self._clients.get().messages.create(**kwargs)

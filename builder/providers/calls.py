@@ -17,6 +17,7 @@ try:  # the openai and anthropic SDKs ship on httpx2, a fork with its own except
 except ImportError:  # pragma: no cover
     httpx2 = None  # type: ignore[assignment]
 from builder.providers.base import ChatParams, ProviderError
+from builder.providers.outbound import Outbound
 from builder.providers.retry import OnRetry, RetryPolicy, connection_error, stream_cut_error, timeout_error
 
 T = TypeVar("T")
@@ -60,9 +61,11 @@ def map_transport_error(provider: str, exc: BaseException, timeout_s: float | No
 async def run_call(*, provider: str, policy: RetryPolicy, semaphore: Callable[[], asyncio.Semaphore],
                    timeout_s: float | None, attempt: Callable[[StreamProgress], Awaitable[T]],
                    map_error: Callable[[BaseException, StreamProgress], ProviderError | None],
-                   secret: str | None = None, on_retry: OnRetry | None = None) -> T:
+                   secret: str | None = None, on_retry: OnRetry | None = None,
+                   outbound: Outbound | None = None) -> T:
     """Run ``attempt`` under ``policy``. Each try holds one concurrency slot (not across the
-    backoff sleep) and is bounded by ``timeout_s`` as a whole."""
+    backoff sleep) and is bounded by ``timeout_s`` as a whole. A call the network guard of
+    ``outbound`` refused fails at once (kind ``blocked``), whatever the SDK wrapped it in."""
 
     async def one(_: int) -> T:
         progress = StreamProgress()
@@ -77,7 +80,8 @@ async def run_call(*, provider: str, policy: RetryPolicy, semaphore: Callable[[]
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - translated, or re-raised below
-                err = map_error(exc, progress) or map_transport_error(provider, exc, timeout_s, progress)
+                err = ((outbound.refusal(exc) if outbound is not None else None) or map_error(exc, progress)
+                       or map_transport_error(provider, exc, timeout_s, progress))
                 if err is None:
                     raise
                 err.message = scrub(err.message, secret)

@@ -1,7 +1,8 @@
 """Cohere (API v2) on the official SDK's ``AsyncClientV2``.
 
 The SDK's own retries are off (``max_retries=0``, and per request); :mod:`builder.providers.retry`
-decides. Usage comes from the response (billed units, else token counts). A stream that ends
+decides. Every request goes through the network guard (:mod:`builder.providers.outbound`; option
+``policy``). Usage comes from the response (billed units, else token counts). A stream that ends
 without ``message-end`` is a cut stream, never a short answer.
 
 Options: ``concurrency`` (default 16), ``embed_batch`` (texts per embed request, default 96,
@@ -18,6 +19,7 @@ from cohere.core.api_error import ApiError
 from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
 from builder.providers.calls import StreamProgress, run_call, sampling_kwargs
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
+from builder.providers.outbound import Outbound
 from builder.providers.retry import OnRetry, RetryPolicy, error_for_status, stream_cut_error
 
 _INPUT_TYPES = {"search_document", "search_query", "classification", "clustering"}
@@ -49,7 +51,8 @@ class _Client:
             raise ValueError("cohere needs an API key")
         self.name = name
         self._api_key = api_key
-        self._base_url = base_url
+        self.outbound = Outbound(name, base_url, opts.get("policy"))
+        self._base_url = self.outbound.base_url
         self.policy = RetryPolicy.from_opts(opts)
         self._limit = int(opts.get("concurrency", DEFAULT_CONCURRENCY))
         self._clients: PerLoop[cohere.AsyncClientV2] = PerLoop(self._new_sdk)
@@ -58,8 +61,9 @@ class _Client:
         return f"<{type(self).__name__} {self.name} base_url={self._base_url!r}>"
 
     def _new_sdk(self) -> cohere.AsyncClientV2:
-        kwargs: dict[str, Any] = {"api_key": self._api_key, "max_retries": 0,
-                                  "log_warning_experimental_features": False}
+        kwargs: dict[str, Any] = {"api_key": self._api_key, "max_retries": 0, "timeout": 300.0,
+                                  "log_warning_experimental_features": False,
+                                  "httpx_client": self.outbound.httpx_client(timeout=300.0)}
         if self._base_url:
             kwargs["base_url"] = self._base_url.rstrip("/")
         return cohere.AsyncClientV2(**kwargs)
@@ -78,13 +82,15 @@ class _Client:
             if exc.status_code is None:
                 return ProviderError(f"{self.name}: the SDK failed before a response", kind="bad_request",
                                      retryable=False)
-            return error_for_status(exc.status_code, provider=self.name, detail=_detail(exc), headers=exc.headers)
+            return error_for_status(exc.status_code, provider=self.name, detail=self.outbound.shown(_detail(exc)),
+                                    headers=exc.headers)
         return None
 
     async def run(self, attempt: Any, timeout_s: float | None, on_retry: OnRetry | None) -> Any:
         return await run_call(provider=self.name, policy=self.policy,
                               semaphore=lambda: limiter(self.name, self._limit), timeout_s=timeout_s,
-                              attempt=attempt, map_error=self.map_error, secret=self._api_key, on_retry=on_retry)
+                              attempt=attempt, map_error=self.map_error, secret=self._api_key, on_retry=on_retry,
+                              outbound=self.outbound)
 
 
 class CohereChat(_Client):

@@ -2,8 +2,10 @@
 
 The SDK's own retries are off (``max_retries=0``); :mod:`builder.providers.retry` decides.
 ``openai_compatible`` needs a ``base_url`` (ending in ``/v1``), takes any model name and works
-without a key. Streaming asks for usage (``stream_options.include_usage``); a stream that ends
-without a ``finish_reason`` is a cut stream, never a short answer.
+without a key. Every request goes through the network guard (:mod:`builder.providers.outbound`;
+option ``policy``, default the operator's ``FOMO_HTTP_ALLOW``). Streaming asks for usage
+(``stream_options.include_usage``); a stream that ends without a ``finish_reason`` is a cut
+stream, never a short answer.
 
 Options (``make_chat``/``make_embedder`` ``**opts``): ``concurrency`` (default 16 per process
 and event loop), ``embed_batch`` (inputs per embeddings request, default 512), and the retry
@@ -20,6 +22,7 @@ import openai
 from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
 from builder.providers.calls import StreamProgress, error_detail, run_call, sampling_kwargs
 from builder.providers.concurrency import DEFAULT_CONCURRENCY, PerLoop, limiter
+from builder.providers.outbound import Outbound
 from builder.providers.retry import (
     OnRetry,
     RetryPolicy,
@@ -42,16 +45,20 @@ class _Client:
             raise ValueError("openai needs an API key")
         self.name = name
         self._api_key = api_key or _NO_KEY
-        self._base_url = base_url
+        self.outbound = Outbound(name, base_url, opts.get("policy"))
+        self._base_url = self.outbound.base_url
         self.policy = RetryPolicy.from_opts(opts)
         self._limit = int(opts.get("concurrency", DEFAULT_CONCURRENCY))
         # Compatible servers share one provider name; each server gets its own limit.
         self._limit_key = name if name == "openai" else f"{name}:{base_url}"
-        self._clients: PerLoop[openai.AsyncOpenAI] = PerLoop(
-            lambda: openai.AsyncOpenAI(api_key=self._api_key, base_url=self._base_url, max_retries=0))
+        self._clients: PerLoop[openai.AsyncOpenAI] = PerLoop(self._new_sdk)
 
     def __repr__(self) -> str:  # never show the key
         return f"<{type(self).__name__} {self.name} base_url={self._base_url!r}>"
+
+    def _new_sdk(self) -> openai.AsyncOpenAI:
+        http = self.outbound.httpx2_client(timeout=openai.DEFAULT_TIMEOUT, limits=openai.DEFAULT_CONNECTION_LIMITS)
+        return openai.AsyncOpenAI(api_key=self._api_key, base_url=self._base_url, max_retries=0, http_client=http)
 
     def sdk(self) -> openai.AsyncOpenAI:
         return self._clients.get()
@@ -64,8 +71,8 @@ class _Client:
 
     def map_error(self, exc: BaseException, progress: StreamProgress) -> ProviderError | None:
         if isinstance(exc, openai.APIStatusError):
-            return error_for_status(exc.status_code, provider=self.name, detail=error_detail(exc.body),
-                                    headers=exc.response.headers)
+            detail = self.outbound.shown(error_detail(exc.body))
+            return error_for_status(exc.status_code, provider=self.name, detail=detail, headers=exc.response.headers)
         if isinstance(exc, openai.APITimeoutError):
             return timeout_error(self.name, None)
         if isinstance(exc, openai.APIConnectionError):
@@ -78,7 +85,7 @@ class _Client:
         return await run_call(provider=self.name, policy=self.policy,
                               semaphore=lambda: limiter(self._limit_key, self._limit),
                               timeout_s=timeout_s, attempt=attempt, map_error=self.map_error,
-                              secret=self._api_key, on_retry=on_retry)
+                              secret=self._api_key, on_retry=on_retry, outbound=self.outbound)
 
 
 class OpenAIChat(_Client):

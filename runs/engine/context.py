@@ -148,6 +148,9 @@ class ExecContext:
             return
         text = "".join(self._buffer)
         self._buffer.clear()
+        redactor = getattr(self.services, "redactor", None)
+        if redactor:  # a model may repeat what it was sent; a secret split across deltas is caught in the output
+            text = redactor.text(text)
         self._last_emit = time.monotonic()
         self._sink.emit(Event("node.token", self.node_id, self.item, {"text": text, "attempt": self.attempt}))
 

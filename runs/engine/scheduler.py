@@ -277,6 +277,7 @@ class Engine:
                     error = NodeError(f"{type(exc).__name__}: {exc}", kind="internal")
                 duration_ms = round((time.perf_counter() - t0) * 1000.0, 3)
                 ctx.close()
+            outputs, error = self._redacted(outputs, error)
             if error is None:
                 sink.emit(Event("node.finished", node_id, item, {
                     "attempt": attempt,
@@ -297,6 +298,20 @@ class Engine:
                 return AttemptResult(None, error, totals, duration_ms)
             await asyncio.sleep(backoff_delay(node.retry.backoff_s, attempt, getattr(error, "retry_after", None)))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _redacted(self, outputs: Any, error: NodeError | None) -> tuple[Any, NodeError | None]:
+        """Outputs and error without the secrets the host resolved so far (a server may reflect
+        them); both go on to the trace, downstream nodes and the run's result."""
+        redactor = getattr(self.services, "redactor", None)
+        if not redactor:
+            return outputs, error
+        if error is not None:
+            message = redactor.text(error.message)
+            if message != error.message:
+                error.message = message
+                error.args = (message,)
+            return outputs, error
+        return redactor.value(outputs), None
 
     # ------------------------------------------------------------ cancellation and the end
 

@@ -78,6 +78,11 @@ class LLMStub:
     def openai_base_url(self) -> str:
         return self.base_url + "/v1"
 
+    @property
+    def allow_entry(self) -> str:
+        """The ``FOMO_HTTP_ALLOW`` entry that admits this stub and nothing else on its host."""
+        return f"{self.host}:{self.port}"
+
     def start(self) -> LLMStub:
         with socket.socket() as s:
             s.bind((self.host, 0))
