@@ -1,7 +1,7 @@
 /** Header of a workspace page: title, the workspace picker (same page, other workspace), the settings link and sibling links. */
 import type { ReactNode } from "react";
 import type { WorkspaceInfo } from "../team/api";
-import { pathForWorkspace } from "./credentials/credentials";
+import { pathForWorkspace } from "./workspacePath";
 
 export function WorkspaceBar({ title, workspaces, current, children }: { title: string; workspaces: WorkspaceInfo[]; current: number; children?: ReactNode }) {
   const ws = workspaces.find((w) => w.id === current);

@@ -12,7 +12,8 @@ import { duration, timeAgo } from "../shared/ui/format";
 import { BarChart } from "./BarChart";
 import { variantColor } from "./ExperimentPanel";
 import "./experiments.css";
-import { xapi, type Aggregate, type Cell, type DatasetRow, type ExperimentDetail, type Variant } from "./api";
+import { experimentsApi, type Aggregate, type Cell, type ExperimentDetail, type Variant } from "./api";
+import { datasetsApi, type DatasetRow } from "../data/datasets/api";
 import { useLiveExperiment } from "./live";
 import { describeOverride, shortValue } from "./overrides";
 import {
@@ -49,7 +50,7 @@ export default function ExperimentPage() {
   }, []);
   useEffect(() => {
     if (datasetId === undefined) return;
-    xapi.getDataset(datasetId).then((d) => setRows(d.rows), () => setRows([]));
+    datasetsApi.get(datasetId).then((d) => setRows(d.rows), () => setRows([]));
   }, [datasetId]);
   useEffect(() => {
     if (pipelineId === undefined) return;
@@ -100,7 +101,7 @@ function ExperimentView({ detail, cells, rows, graph, pollError, onReplace }: {
   async function cancel() {
     setCancelling(true);
     try {
-      onReplace(await xapi.cancelExperiment(detail.id));
+      onReplace(await experimentsApi.cancel(detail.id));
       toast("Cancelling: queued runs are dropped, finished ones keep their results.", "info");
     } catch (e) {
       toast((e as Error).message, "error");
@@ -127,7 +128,7 @@ function ExperimentView({ detail, cells, rows, graph, pollError, onReplace }: {
             {detail.status === "cancelling" ? "Cancelling…" : "Cancel"}
           </button>
         )}
-        <a className="btn" href={xapi.resultsCsvUrl(detail.id)} download data-testid="export-csv">Export CSV</a>
+        <a className="btn" href={experimentsApi.resultsCsvUrl(detail.id)} download data-testid="export-csv">Export CSV</a>
         <button className="btn btn-primary" onClick={() => setPromoting(true)} data-testid="promote">Promote a variant…</button>
       </header>
 
@@ -327,7 +328,7 @@ function PromoteDialog({ detail, graph, keys, onClose }: { detail: ExperimentDet
     setBusy(true);
     setErr(null);
     try {
-      setDone(await xapi.promote(detail.id, variant, msg.trim() || undefined));
+      setDone(await experimentsApi.promote(detail.id, variant, msg.trim() || undefined));
     } catch (e) {
       setErr((e as Error).message);
     } finally {

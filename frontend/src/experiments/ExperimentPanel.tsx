@@ -13,7 +13,8 @@ import { useGraph } from "../graph/graphStore";
 import { useSave } from "../editor/save/saveStore";
 import { useSelection } from "../editor/canvas/selection";
 import { timeAgo } from "../shared/ui/format";
-import { xapi, type DatasetSummary, type ExperimentSummary, type ScorerKind } from "./api";
+import { experimentsApi, type ExperimentSummary, type ScorerKind } from "./api";
+import { datasetsApi, type DatasetSummary } from "../data/datasets/api";
 import { useExperimentDraft } from "./draft";
 import "./experiments.css";
 import {
@@ -55,7 +56,7 @@ export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
   }, [pipeline.id]);
 
   useEffect(() => {
-    xapi.listDatasets(workspace).then(
+    datasetsApi.list(workspace).then(
       (list) => {
         setDatasets(list);
         const d = store().draft;
@@ -63,7 +64,7 @@ export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
       },
       () => setDatasets([]),
     );
-    xapi.listExperiments(pipeline.id).then(setPast, () => setPast([]));
+    experimentsApi.list(pipeline.id).then(setPast, () => setPast([]));
     void useCredentials.getState().load(workspace);
   }, [workspace, pipeline.id, store]);
 
@@ -83,7 +84,7 @@ export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
       // The experiment runs the saved draft: save pending edits first.
       await useSave.getState().saveNow();
       if (useSave.getState().state.status !== "clean") throw new Error("Save the pipeline first (it has unsaved changes or a conflict).");
-      const x = await xapi.startExperiment(pipeline.id, body);
+      const x = await experimentsApi.start(pipeline.id, body);
       location.assign(`/experiments/${x.id}/`);
     } catch (e) {
       const lines = e instanceof ApiError ? serverErrors(e.details) : [];

@@ -1,42 +1,8 @@
-/** Wire types and one typed function per route of docs/experiments-api.md. */
-import { ApiError, request } from "../shared/api/client";
+/** Wire types and one typed function per experiment route of docs/experiments-api.md (datasets: data/datasets/api.ts). */
+import { request } from "../shared/api/client";
 import type { RunStatus, VersionSummary } from "../shared/api/types";
 
 const enc = encodeURIComponent;
-
-export interface DatasetSummary {
-  id: number | string;
-  workspace?: number | string;
-  name: string;
-  description: string;
-  row_count: number;
-  columns: string[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface DatasetRow {
-  id: number | string;
-  position: number;
-  inputs: Record<string, unknown>;
-  expected: string | null;
-}
-
-export interface Dataset extends DatasetSummary {
-  rows: DatasetRow[];
-}
-
-export interface NewRow {
-  inputs: Record<string, unknown>;
-  expected?: string | null;
-}
-
-/** One import problem, by line of the file (1-based, the header is line 1 of a CSV). */
-export interface ImportError {
-  line: number;
-  field?: string;
-  message: string;
-}
 
 export interface Override {
   node: string;
@@ -145,46 +111,15 @@ export interface ExperimentDetail extends ExperimentSummary {
   cells: Cell[];
 }
 
-export const xapi = {
-  listDatasets: (ws: string | number) => request<DatasetSummary[]>("GET", `/api/workspaces/${enc(String(ws))}/datasets`),
-  createDataset: (ws: string | number, body: { name: string; description?: string; rows?: NewRow[] }) =>
-    request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets`, body),
-  importDataset: (ws: string | number, file: File | Blob, name: string, filename: string, expectedColumn?: string) => {
-    const form = new FormData();
-    form.append("file", file, filename);
-    form.append("name", name);
-    if (expectedColumn) form.append("expected_column", expectedColumn);
-    return request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets/import`, form);
-  },
-  datasetFromRuns: (ws: string | number, body: { name: string; run_ids: number[]; with_outputs: boolean }) =>
-    request<Dataset>("POST", `/api/workspaces/${enc(String(ws))}/datasets/from-runs`, body),
-  getDataset: (id: string | number) => request<Dataset>("GET", `/api/datasets/${enc(String(id))}`),
-  patchDataset: (id: string | number, body: { name?: string; description?: string }) =>
-    request<DatasetSummary>("PATCH", `/api/datasets/${enc(String(id))}`, body),
-  deleteDataset: (id: string | number) => request<void>("DELETE", `/api/datasets/${enc(String(id))}`),
-  addRows: (id: string | number, rows: NewRow[]) =>
-    request<{ rows: DatasetRow[] }>("POST", `/api/datasets/${enc(String(id))}/rows`, { rows }),
-  patchRow: (id: string | number, rowId: string | number, body: { inputs?: Record<string, unknown>; expected?: string | null }) =>
-    request<DatasetRow>("PATCH", `/api/datasets/${enc(String(id))}/rows/${enc(String(rowId))}`, body),
-  deleteRow: (id: string | number, rowId: string | number) =>
-    request<void>("DELETE", `/api/datasets/${enc(String(id))}/rows/${enc(String(rowId))}`),
-
-  listExperiments: (pipelineId: string | number) =>
+export const experimentsApi = {
+  list: (pipelineId: string | number) =>
     request<ExperimentSummary[]>("GET", `/api/pipelines/${enc(String(pipelineId))}/experiments`),
-  startExperiment: (pipelineId: string | number, body: ExperimentBody) =>
+  start: (pipelineId: string | number, body: ExperimentBody) =>
     request<ExperimentDetail>("POST", `/api/pipelines/${enc(String(pipelineId))}/experiments`, body),
-  getExperiment: (id: string | number, cellsAfter?: string) =>
+  get: (id: string | number, cellsAfter?: string) =>
     request<ExperimentDetail>("GET", `/api/experiments/${enc(String(id))}${cellsAfter ? `?cells_after=${enc(cellsAfter)}` : ""}`),
-  cancelExperiment: (id: string | number) => request<ExperimentDetail>("POST", `/api/experiments/${enc(String(id))}/cancel`),
+  cancel: (id: string | number) => request<ExperimentDetail>("POST", `/api/experiments/${enc(String(id))}/cancel`),
   promote: (id: string | number, variant: string | number, message?: string) =>
     request<VersionSummary>("POST", `/api/experiments/${enc(String(id))}/promote`, message ? { variant, message } : { variant }),
   resultsCsvUrl: (id: string | number) => `/api/experiments/${enc(String(id))}/results.csv`,
 };
-
-/** Import errors of a refused import (`details.errors`: `[{line, field?, message}]`), or []. */
-export function importErrors(e: unknown): ImportError[] {
-  if (!(e instanceof ApiError)) return [];
-  return e.errors
-    .filter((x): x is Record<string, unknown> => !!x && typeof x === "object")
-    .map((x) => ({ line: Number(x.line) || 0, field: typeof x.field === "string" ? x.field : undefined, message: String(x.message ?? "") }));
-}

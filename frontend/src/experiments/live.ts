@@ -1,6 +1,6 @@
 /** Live state of one experiment: poll its detail every ~700 ms with `cells_after` until it is terminal. */
 import { useEffect, useState } from "react";
-import { xapi, type Cell, type ExperimentDetail } from "./api";
+import { experimentsApi, type Cell, type ExperimentDetail } from "./api";
 import { mergeCells, nextCursor, pollState } from "./results";
 
 const POLL_MS = 700;
@@ -26,7 +26,7 @@ export function useLiveExperiment(id: string): LiveExperiment {
     let failures = 0;
     const tick = async () => {
       try {
-        const d = await xapi.getExperiment(id, cursor ?? undefined);
+        const d = await experimentsApi.get(id, cursor ?? undefined);
         if (stopped) return;
         const incoming = d.cells ?? [];
         cursor = nextCursor(cursor, incoming);
@@ -38,7 +38,7 @@ export function useLiveExperiment(id: string): LiveExperiment {
         if (pollState(d) === "done") {
           // One last full read, so a cell updated in the same instant as the cursor is not missed.
           if (cursor) {
-            const full = await xapi.getExperiment(id);
+            const full = await experimentsApi.get(id);
             if (!stopped) {
               setCells((m) => mergeCells(m, full.cells ?? []));
               setDetail(full);

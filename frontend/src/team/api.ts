@@ -1,6 +1,5 @@
 /**
- * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, API tokens,
- * share links, embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
+ * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, share links, embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
  */
 import { request } from "../shared/api/client";
 import type { GraphDoc, Pipeline, RunDetail, RunSummary } from "../shared/api/types";
@@ -53,21 +52,6 @@ export interface Activity {
   count: number;
   created_at: string;
   updated_at: string;
-}
-
-export interface ApiToken {
-  id: number;
-  name: string;
-  prefix: string;
-  workspace: number | null;
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked: boolean;
-  created_at: string;
-}
-
-export interface NewApiToken extends ApiToken {
-  token: string;
 }
 
 export interface ShareLink {
@@ -134,11 +118,6 @@ export const teamApi = {
   revokeInvite: (ws: number, id: number) => request<void>("DELETE", `/api/workspaces/${ws}/invites/${id}`),
   activity: (ws: number, before?: number, limit = 30) =>
     request<Activity[]>("GET", `/api/workspaces/${ws}/activity?limit=${limit}${before ? `&before=${before}` : ""}`),
-
-  tokens: () => request<ApiToken[]>("GET", "/api/tokens"),
-  createToken: (body: { name: string; expires_at?: string; workspace?: number }) =>
-    request<NewApiToken>("POST", "/api/tokens", body),
-  revokeToken: (id: number) => request<void>("DELETE", `/api/tokens/${id}`),
 
   shareLinks: (pipeline: string) => request<ShareLink[]>("GET", `/api/pipelines/${enc(pipeline)}/share-links`),
   createShareLink: (pipeline: string, includeRuns: boolean, expiresInHours: number | null) =>

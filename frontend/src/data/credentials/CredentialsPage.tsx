@@ -14,12 +14,12 @@ import { useLoaded } from "../../shared/ui/useLoaded";
 import {
   credentialErrors,
   credentialProviders,
-  dataApi,
+  credentialsApi,
   needsBaseUrl,
   type CredentialDraft,
   type StoredCredential,
-  workspaceFromPath,
 } from "./credentials";
+import { workspaceFromPath } from "../workspacePath";
 import { teamApi, type WorkspaceInfo } from "../../team/api";
 import { WorkspaceBar } from "../WorkspaceBar";
 import "../data.css";
@@ -28,7 +28,7 @@ export default function CredentialsPage() {
   const wsId = workspaceFromPath(location.pathname);
   const [workspaces, setWorkspaces] = useState<WorkspaceInfo[]>([]);
   const [providers, setProviders] = useState<ProviderSpec[]>([]);
-  const { value: items, error, reload } = useLoaded(wsId === null ? null : () => dataApi.credentials(wsId), [wsId]);
+  const { value: items, error, reload } = useLoaded(wsId === null ? null : () => credentialsApi.list(wsId), [wsId]);
   const [adding, setAdding] = useState(false);
   const [replacing, setReplacing] = useState<StoredCredential | null>(null);
   const [deleting, setDeleting] = useState<StoredCredential | null>(null);
@@ -128,7 +128,7 @@ export default function CredentialsPage() {
             <button className="btn" onClick={() => setDeleting(null)} autoFocus>Cancel</button>
             <button className="btn btn-danger" onClick={async () => {
               try {
-                await dataApi.deleteCredential(deleting.id);
+                await credentialsApi.remove(deleting.id);
                 toast(`Deleted “${deleting.name}”.`, "success");
               } catch (e) {
                 toast((e as Error).message, "error");
@@ -172,7 +172,7 @@ function AddDialog({ ws, providers, onClose, onDone }: { ws: number; providers: 
         if (Object.keys(local).length) return;
         setBusy(true);
         try {
-          const made = await dataApi.createCredential(ws, { ...d, name: d.name.trim() });
+          const made = await credentialsApi.create(ws, { ...d, name: d.name.trim() });
           setD((old) => ({ ...old, secret: "" }));
           onDone(made);
         } catch (err) {
@@ -237,7 +237,7 @@ function EditDialog({ credential, onClose, onDone }: { credential: StoredCredent
         if (baseUrl.trim() !== (credential.base_url ?? "")) body.base_url = baseUrl.trim();
         if (!Object.keys(body).length) return onClose();
         try {
-          await dataApi.updateCredential(credential.id, body);
+          await credentialsApi.update(credential.id, body);
           setSecret("");
           onDone();
         } catch (err) {

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { toast } from "../../shared/ui/toast";
 import { Dialog } from "../../shared/ui/Dialog";
 import { timeAgo } from "../../shared/ui/format";
-import { xapi, type Dataset, type DatasetRow } from "../../experiments/api";
+import { datasetsApi, type Dataset, type DatasetRow } from "./api";
 
 const PAGE = 200;
 
@@ -36,7 +36,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
   const [shown, setShown] = useState(PAGE);
 
   useEffect(() => {
-    xapi.getDataset(datasetId).then(setDs, (e) => setError((e as Error).message));
+    datasetsApi.get(datasetId).then(setDs, (e) => setError((e as Error).message));
   }, [datasetId]);
 
   if (error) return <div className="panel-body error-text" role="alert">Could not open the dataset: {error}</div>;
@@ -46,7 +46,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
 
   async function patchMeta(body: { name?: string; description?: string }) {
     try {
-      const d = await xapi.patchDataset(datasetId, body);
+      const d = await datasetsApi.patch(datasetId, body);
       setDs((cur) => (cur ? { ...cur, ...d, rows: cur.rows } : cur));
       onChanged();
     } catch (e) {
@@ -60,7 +60,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
       : { inputs: { ...row.inputs, [column]: fromText(text, row.inputs[column]) } };
     if (column === null ? (row.expected ?? "") === text : toText(row.inputs[column]) === text) return;
     try {
-      const saved = await xapi.patchRow(datasetId, row.id, body);
+      const saved = await datasetsApi.patchRow(datasetId, row.id, body);
       setDs((cur) => (cur ? { ...cur, rows: cur.rows.map((r) => (r.id === row.id ? saved : r)) } : cur));
     } catch (e) {
       toast(`Row ${row.position + 1}: ${(e as Error).message}`, "error");
@@ -69,7 +69,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
 
   async function addRow() {
     try {
-      const { rows } = await xapi.addRows(datasetId, [{ inputs: Object.fromEntries(columns.map((c) => [c, ""])), expected: null }]);
+      const { rows } = await datasetsApi.addRows(datasetId, [{ inputs: Object.fromEntries(columns.map((c) => [c, ""])), expected: null }]);
       setDs((cur) => (cur ? { ...cur, rows: [...cur.rows, ...rows], row_count: cur.row_count + rows.length } : cur));
       setShown((n) => Math.max(n, (ds?.rows.length ?? 0) + rows.length));
       onChanged();
@@ -80,7 +80,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
 
   async function deleteRow(row: DatasetRow) {
     try {
-      await xapi.deleteRow(datasetId, row.id);
+      await datasetsApi.deleteRow(datasetId, row.id);
       setDs((cur) => (cur ? { ...cur, rows: cur.rows.filter((r) => r.id !== row.id), row_count: cur.row_count - 1 } : cur));
       onChanged();
     } catch (e) {
@@ -90,7 +90,7 @@ export function DatasetEditor({ datasetId, readOnly, onChanged, onDeleted }: { d
 
   async function remove() {
     try {
-      await xapi.deleteDataset(datasetId);
+      await datasetsApi.remove(datasetId);
       toast(`Deleted “${ds!.name}”.`, "success");
       onDeleted();
     } catch (e) {

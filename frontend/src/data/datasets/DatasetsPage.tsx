@@ -1,9 +1,9 @@
 /** /datasets/: a workspace's datasets — list, create (paste, upload or empty), rename, delete, edit rows. */
 import { useCallback, useEffect, useState } from "react";
-import "../../experiments/experiments.css";
+import "./datasets.css";
 import { DatasetEditor } from "./DatasetEditor";
 import { NewDatasetDialog } from "./NewDatasetDialog";
-import { xapi, type DatasetSummary } from "../../experiments/api";
+import { datasetsApi, type DatasetSummary } from "./api";
 import { teamApi, type WorkspaceInfo } from "../../team/api";
 import { timeAgo } from "../../shared/ui/format";
 
@@ -33,7 +33,7 @@ export default function DatasetsPage() {
     const q = readQuery();
     // A link to one dataset (from an experiment) opens the workspace it belongs to.
     const owner = q.dataset && !q.workspace
-      ? xapi.getDataset(q.dataset).then((d) => (d.workspace === undefined ? null : String(d.workspace)), () => null)
+      ? datasetsApi.get(q.dataset).then((d) => (d.workspace === undefined ? null : String(d.workspace)), () => null)
       : Promise.resolve(null);
     Promise.all([teamApi.workspaces(), owner]).then(
       ([ws, own]) => {
@@ -50,7 +50,7 @@ export default function DatasetsPage() {
   const reload = useCallback(async () => {
     if (!workspace) return;
     try {
-      setItems(await xapi.listDatasets(workspace));
+      setItems(await datasetsApi.list(workspace));
       setError(null);
     } catch (e) {
       setError((e as Error).message);

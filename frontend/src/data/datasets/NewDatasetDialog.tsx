@@ -5,7 +5,7 @@ import { runsApi } from "../../run/api";
 import type { PipelineSummary, RunSummary } from "../../shared/api/types";
 import { timeAgo } from "../../shared/ui/format";
 import { Dialog } from "../../shared/ui/Dialog";
-import { importErrors, xapi, type Dataset, type ImportError } from "../../experiments/api";
+import { importErrors, datasetsApi, type Dataset, type ImportError } from "./api";
 import { LIMITS, parsePaste, pasteFilename, type PasteFormat } from "./parse";
 
 type Mode = "paste" | "upload" | "runs" | "empty";
@@ -59,19 +59,19 @@ export function NewDatasetDialog({ workspace, onClose, onCreated }: { workspace:
     setBusy(true);
     try {
       let d: Dataset;
-      if (mode === "empty") d = await xapi.createDataset(workspace, { name: n, rows: [] });
+      if (mode === "empty") d = await datasetsApi.create(workspace, { name: n, rows: [] });
       else if (mode === "runs") {
         if (!runIds.length) throw new Error("Tick the runs whose inputs become rows.");
-        d = await xapi.datasetFromRuns(workspace, { name: n, run_ids: runIds, with_outputs: withOutputs });
+        d = await datasetsApi.fromRuns(workspace, { name: n, run_ids: runIds, with_outputs: withOutputs });
       }
       else if (mode === "upload") {
         if (!file) throw new Error("Choose a .csv or .jsonl file.");
         if (file.size > LIMITS.fileBytes) throw new Error("The file is larger than 2 MB.");
-        d = await xapi.importDataset(workspace, file, n, file.name, expected || undefined);
+        d = await datasetsApi.importFile(workspace, file, n, file.name, expected || undefined);
       } else {
         if (!preview) throw new Error("Paste some rows first.");
         const blob = new Blob([text], { type: preview.format === "jsonl" ? "application/jsonl" : "text/csv" });
-        d = await xapi.importDataset(workspace, blob, n, pasteFilename(preview.format), expected || undefined);
+        d = await datasetsApi.importFile(workspace, blob, n, pasteFilename(preview.format), expected || undefined);
       }
       onCreated(d);
     } catch (e) {

@@ -3,7 +3,7 @@
  * server's import (docs/experiments-api.md), so problems show with their line numbers at once.
  * The server stays the judge; this only spares a round trip.
  */
-import type { ImportError, NewRow } from "../../experiments/api";
+import type { ImportError, NewRow } from "./api";
 
 export type PasteFormat = "csv" | "jsonl";
 

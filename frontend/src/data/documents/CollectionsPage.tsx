@@ -9,14 +9,14 @@ import { timeAgo } from "../../shared/ui/format";
 import {
   type CollectionInfo,
   type CollectionPage,
-  dataApi,
+  documentsApi,
   type DocumentInfo,
   type QueryResult,
   formatBytes,
   UPLOAD_TYPES,
   uploadProblem,
-  workspaceFromPath,
-} from "../credentials/credentials";
+} from "./documents";
+import { workspaceFromPath } from "../workspacePath";
 import { teamApi, type WorkspaceInfo } from "../../team/api";
 import { WorkspaceBar } from "../WorkspaceBar";
 import "../data.css";
@@ -39,8 +39,8 @@ export default function CollectionsPage() {
 
   const reload = useCallback(async () => {
     if (wsId === null) return;
-    dataApi.documents(wsId).then((d) => { setDocs(d); setDocError(null); }, (e) => setDocError((e as Error).message));
-    dataApi.collections(wsId).then((c) => { setCols(c); setColError(null); }, (e) => setColError((e as Error).message));
+    documentsApi.documents(wsId).then((d) => { setDocs(d); setDocError(null); }, (e) => setDocError((e as Error).message));
+    documentsApi.collections(wsId).then((c) => { setCols(c); setColError(null); }, (e) => setColError((e as Error).message));
   }, [wsId]);
 
   useEffect(() => {
@@ -65,7 +65,7 @@ export default function CollectionsPage() {
     setUploading(ok.length);
     for (const f of ok) {
       try {
-        await dataApi.uploadDocument(wsId!, f);
+        await documentsApi.uploadDocument(wsId!, f);
         toast(`Uploaded “${f.name}”.`, "success");
       } catch (e) {
         problems.push(`${f.name}: ${(e as Error).message}`);
@@ -159,8 +159,8 @@ export default function CollectionsPage() {
             <button className="btn" onClick={() => setDeleting(null)} autoFocus>Cancel</button>
             <button className="btn btn-danger" onClick={async () => {
               try {
-                if (deleting.kind === "document") await dataApi.deleteDocument(deleting.doc.id);
-                else await dataApi.deleteCollection(wsId, deleting.col.name);
+                if (deleting.kind === "document") await documentsApi.deleteDocument(deleting.doc.id);
+                else await documentsApi.deleteCollection(wsId, deleting.col.name);
                 toast("Deleted.", "success");
               } catch (e) {
                 toast((e as Error).message, "error");
@@ -188,7 +188,7 @@ function PeekDialog({ ws, name, onClose }: { ws: number; name: string; onClose()
   const [asking, setAsking] = useState(false);
 
   useEffect(() => {
-    dataApi.collection(ws, name, PAGE, offset).then(setPage, (e) => setError((e as Error).message));
+    documentsApi.collection(ws, name, PAGE, offset).then(setPage, (e) => setError((e as Error).message));
   }, [ws, name, offset]);
 
   async function ask() {
@@ -196,7 +196,7 @@ function PeekDialog({ ws, name, onClose }: { ws: number; name: string; onClose()
     setAsking(true);
     setQueryError(null);
     try {
-      setResult(await dataApi.queryCollection(ws, name, query.trim(), k));
+      setResult(await documentsApi.queryCollection(ws, name, query.trim(), k));
     } catch (e) {
       setResult(null);
       setQueryError((e as Error).message);

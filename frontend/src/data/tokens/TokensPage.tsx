@@ -7,7 +7,8 @@ import { useCallback, useEffect, useState } from "react";
 import { toast } from "../../shared/ui/toast";
 import { Dialog } from "../../shared/ui/Dialog";
 import { timeAgo } from "../../shared/ui/format";
-import { teamApi, type ApiToken, type NewApiToken, type WorkspaceInfo } from "../../team/api";
+import { teamApi, type WorkspaceInfo } from "../../team/api";
+import { tokensApi, type ApiToken, type NewApiToken } from "./api";
 import { CopyField } from "../../shared/ui/CopyField";
 import { EXPIRY_CHOICES, expiresAt, expiryText, linkStatus } from "../../team/logic";
 import "../data.css";
@@ -22,7 +23,7 @@ export default function TokensPage() {
 
   const reload = useCallback(async () => {
     try {
-      setItems(await teamApi.tokens());
+      setItems(await tokensApi.list());
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -93,7 +94,7 @@ export default function TokensPage() {
               const t = revoking;
               setRevoking(null);
               try {
-                await teamApi.revokeToken(t.id);
+                await tokensApi.revoke(t.id);
                 toast(`Revoked “${t.name}”.`, "success");
               } catch (e) {
                 toast((e as Error).message, "error");
@@ -119,7 +120,7 @@ function CreateToken({ workspaces, onMade }: { workspaces: WorkspaceInfo[]; onMa
       setBusy(true);
       try {
         const exp = expiresAt(days);
-        const made = await teamApi.createToken({ name: name.trim(), ...(exp ? { expires_at: exp } : {}), ...(scope ? { workspace: Number(scope) } : {}) });
+        const made = await tokensApi.create({ name: name.trim(), ...(exp ? { expires_at: exp } : {}), ...(scope ? { workspace: Number(scope) } : {}) });
         setName("");
         setErr(null);
         onMade(made);

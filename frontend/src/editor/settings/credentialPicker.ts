@@ -1,7 +1,7 @@
 /** The workspace's stored credentials (id, name, provider, masked hint; never secrets), for pickers. */
 import { create } from "zustand";
 import type { CredentialInfo } from "../../shared/api/types";
-import { dataApi } from "../../data/credentials/credentials";
+import { credentialsApi } from "../../data/credentials/credentials";
 
 interface CredentialsStore {
   workspace: string | null;
@@ -16,7 +16,7 @@ export const useCredentials = create<CredentialsStore>((set, get) => ({
     if (get().workspace === workspace && get().list) return;
     set({ workspace, list: null });
     try {
-      const list = await dataApi.credentials(workspace);
+      const list = await credentialsApi.list(workspace);
       if (get().workspace === workspace) set({ list });
     } catch {
       if (get().workspace === workspace) set({ list: [] });

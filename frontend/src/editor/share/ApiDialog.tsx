@@ -1,7 +1,7 @@
 /** "API": curl examples to run this pipeline from other programs, with its id and inputs filled in. */
 import { useMemo, useState } from "react";
 import type { Pipeline } from "../../shared/api/types";
-import { teamApi, type NewApiToken } from "../../team/api";
+import { tokensApi, type NewApiToken } from "../../data/tokens/api";
 import { useGraph } from "../../graph/graphStore";
 import { Dialog } from "../../shared/ui/Dialog";
 import { curlExamples, pipelineInputs } from "./apiExamples";
@@ -36,7 +36,7 @@ export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose()
     setBusy(true);
     setError(null);
     try {
-      setToken(await teamApi.createToken({ name: `${pipeline.name} (API)`.slice(0, 100), workspace: Number(pipeline.workspace) }));
+      setToken(await tokensApi.create({ name: `${pipeline.name} (API)`.slice(0, 100), workspace: Number(pipeline.workspace) }));
     } catch (e) {
       setError((e as Error).message);
     } finally {
