@@ -9,7 +9,7 @@ import { useEffect, useRef } from "react";
 import { graphApi } from "./api";
 import { useCatalog } from "./catalog";
 import { useGraph } from "./graphStore";
-import { usePorts } from "./nodePorts";
+import { portsKey, usePorts } from "./nodePorts";
 import { useSelection } from "../editor/canvas/selection";
 
 const DEBOUNCE_MS = 300;
@@ -45,7 +45,7 @@ export function useDynamicPorts() {
     const lazy = nodes.length > EAGER_MAX;
     const sel = new Set(selected);
     for (const n of nodes) {
-      const key = JSON.stringify([n.type, n.version, n.config]);
+      const key = portsKey(n);
       if (!openedWith.current.has(n.id)) openedWith.current.set(n.id, key);
       if (dynamic[n.id]?.key === key || wanted.current.get(n.id) === key) continue;
       if (lazy && !dynamic[n.id] && !sel.has(n.id) && openedWith.current.get(n.id) === key) continue;

@@ -23,6 +23,14 @@ export const usePorts = create<PortsStore>((set, get) => ({
 
 const NONE: PortSpec[] = [];
 
+/**
+ * What a node's dynamic ports are computed from (the ports route's inputs): its type, version and
+ * config. Two nodes with the same key have the same ports; label, position and id do not count.
+ */
+export function portsKey(node: Pick<GraphNode, "type" | "version" | "config">): string {
+  return JSON.stringify([node.type, node.version, node.config]);
+}
+
 export function portsFor(node: GraphNode | undefined, dynamic = usePorts.getState().dynamic, byType = useCatalog.getState().byType): NodePorts | undefined {
   if (!node) return undefined;
   const d = dynamic[node.id];

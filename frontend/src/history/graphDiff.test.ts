@@ -39,6 +39,11 @@ describe("diffGraphs", () => {
     expect(d.edgesAdded.map((e) => e.id)).toEqual(["e2"]);
     expect(d.edgesRemoved).toEqual([]);
   });
+  it("compares config values as JSON, nested key order aside, and tells a cleared field from a missing one", () => {
+    const x = { schema: 1 as const, nodes: [node("j", { schema: { a: 1, b: [{ p: 1, q: 2 }] }, note: null })], edges: [] };
+    const y = { schema: 1 as const, nodes: [node("j", { schema: { b: [{ q: 2, p: 1 }], a: 1 } })], edges: [] };
+    expect(diffGraphs(x, y).nodesChanged.map((c) => c.changes.map((f) => f.path))).toEqual([["config.note"]]);
+  });
   it("finds nothing between equal graphs regardless of key order", () => {
     const c = { ...a, nodes: a.nodes.map((n) => ({ ...n, config: Object.fromEntries(Object.entries(n.config).reverse()) })) };
     expect(isEmptyDiff(diffGraphs(a, c))).toBe(true);

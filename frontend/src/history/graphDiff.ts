@@ -1,5 +1,6 @@
 /** Pure diff of two graph documents: nodes/edges added and removed, fields changed per node. */
 import type { GraphDoc, GraphEdge, GraphNode } from "../shared/api/types";
+import { sameValue } from "../shared/json";
 
 export interface FieldChange {
   path: string;
@@ -21,32 +22,18 @@ export interface GraphDiff {
   edgesRemoved: GraphEdge[];
 }
 
-export const edgeKey = (e: GraphEdge) => `${e.source}.${e.source_port}→${e.target}.${e.target_port}`;
-
-function stable(v: unknown): string {
-  if (v === undefined) return "undefined";
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
-    .join(",")}}`;
-}
-
-export const deepEqual = (a: unknown, b: unknown) => stable(a) === stable(b);
+const edgeKey = (e: GraphEdge) => `${e.source}.${e.source_port}→${e.target}.${e.target_port}`;
 
 /** Changed config fields (one level deep: `config.template`) and other node settings; position is ignored. */
-export function nodeChanges(a: GraphNode, b: GraphNode): FieldChange[] {
+function nodeChanges(a: GraphNode, b: GraphNode): FieldChange[] {
   const out: FieldChange[] = [];
   const ca = a.config ?? {};
   const cb = b.config ?? {};
   for (const k of [...new Set([...Object.keys(ca), ...Object.keys(cb)])].sort()) {
-    if (!deepEqual(ca[k], cb[k])) out.push({ path: `config.${k}`, before: ca[k], after: cb[k] });
+    if (!sameValue(ca[k], cb[k])) out.push({ path: `config.${k}`, before: ca[k], after: cb[k] });
   }
   for (const k of ["type", "version", "label", "map", "timeout_s", "retry"] as const) {
-    if (!deepEqual(a[k] ?? null, b[k] ?? null)) out.push({ path: k, before: a[k], after: b[k] });
+    if (!sameValue(a[k] ?? null, b[k] ?? null)) out.push({ path: k, before: a[k], after: b[k] });
   }
   return out;
 }

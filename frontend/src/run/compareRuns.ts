@@ -4,6 +4,7 @@
  * side's whole-node record (or null) and whether status, outputs or duration differ.
  */
 import type { NodeRun, RunDetail } from "../shared/api/types";
+import { sameValue } from "../shared/json";
 
 export interface CompareRow {
   nodeId: string;
@@ -24,20 +25,10 @@ function wholeRecords(run: RunLike): Map<string, NodeRun> {
   return out;
 }
 
-/** Canonical JSON (sorted keys), so equal values compare equal whatever their key order. */
 /** A record's outputs, or for outputs left out of the detail for their size, their size and first characters. */
 function comparableOutputs(r: NodeRun | null): unknown {
   const cut = r?.truncated?.outputs;
   return cut ? { truncated: cut.chars, head: cut.head } : (r?.outputs ?? null);
-}
-
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v ?? null);
 }
 
 export function alignRuns(a: RunLike, b: RunLike): CompareRow[] {
@@ -60,7 +51,7 @@ export function alignRuns(a: RunLike, b: RunLike): CompareRow[] {
       a: x,
       b: y,
       sameStatus: (x?.status ?? null) === (y?.status ?? null),
-      sameOutputs: canonical(comparableOutputs(x)) === canonical(comparableOutputs(y)),
+      sameOutputs: sameValue(comparableOutputs(x), comparableOutputs(y)),
       durationDeltaMs: x?.duration_ms != null && y?.duration_ms != null ? y.duration_ms - x.duration_ms : null,
     };
   });

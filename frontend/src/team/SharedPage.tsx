@@ -16,7 +16,7 @@ import { Timeline } from "../run/Timeline";
 import { ValueView } from "../run/ValueView";
 import { useCatalog } from "../graph/catalog";
 import { useGraph } from "../graph/graphStore";
-import { usePorts } from "../graph/nodePorts";
+import { portsKey, usePorts } from "../graph/nodePorts";
 import { useRun } from "../run/runStore";
 import { useSelection } from "../editor/canvas/selection";
 import { toast } from "../shared/ui/toast";
@@ -41,11 +41,11 @@ function readBoot(): Boot | null {
 
 /** Shows `graph` on the canvas; the draft's ports go to the nodes whose config they were computed for. */
 function showGraph(name: string, graph: GraphDoc, draft: GraphDoc, boot: Boot | null) {
-  const draftConfig = new Map(draft.nodes.map((n) => [n.id, JSON.stringify(n.config)]));
+  const drafted = new Map(draft.nodes.map((n) => [n.id, portsKey(n)]));
   usePorts.getState().reset();
   for (const n of graph.nodes) {
     const ports = boot?.ports[n.id];
-    if (ports && draftConfig.get(n.id) === JSON.stringify(n.config)) usePorts.getState().setDynamic(n.id, "shared", ports);
+    if (ports && drafted.get(n.id) === portsKey(n)) usePorts.getState().setDynamic(n.id, "shared", ports);
   }
   useSelection.getState().clear();
   useGraph.getState().load(null, name, graph, true);
