@@ -92,7 +92,7 @@ def check(value: Any, *, max_depth: int = MAX_DEPTH, where: str = "") -> None:
                              code="too_deep", field=field, limit=max_depth)
         is_dict = type(container) is dict
         for key, item in (container.items() if is_dict else enumerate(container)):
-            if is_dict and (problem := text_problem(key)):
+            if is_dict and (problem := text_problem(str(key))):
                 field = _path(node, where, key)
                 raise UnsafeJSON(f"{field}: the key {problem}", code="invalid_text", field=field)
             kind = type(item)
@@ -185,9 +185,17 @@ def storable(value: Any, _depth: int = 0) -> Any:
         return items
     if isinstance(value, (bytes, bytearray)):
         return storable_text(bytes(value).decode("utf-8", "replace"))
-    if isinstance(value, (str, int, float, dict, list, tuple)):  # subclasses: as their base type
-        base = next(t for t in (bool, str, int, float, dict, list, tuple) if isinstance(value, t))
-        return storable(base(value), _depth)
+    # Subclasses (an IntEnum, an OrderedDict, a str subclass) are stored as their base type.
+    if isinstance(value, str):
+        return storable_text(str(value))
+    if isinstance(value, int):
+        return storable(int(value), _depth)
+    if isinstance(value, float):
+        return storable(float(value), _depth)
+    if isinstance(value, dict):
+        return storable(dict(value), _depth)
+    if isinstance(value, (list, tuple)):
+        return storable(list(value), _depth)
     return storable_text(str(value))
 
 

@@ -66,7 +66,7 @@ def entry_points(pipeline: Pipeline, workspace: Workspace) -> list[tuple[str, st
     return [
         ("POST", f"/api/pipelines/{pipeline.pk}/runs", '{"inputs": {"transcript": @}}'),
         ("POST", f"/api/pipelines/{pipeline.pk}/run", '{"draft": true, "inputs": {"transcript": @}}'),
-        ("PUT", f"/api/pipelines/{pipeline.pk}/draft", '{"base_revision": %d, "graph": @}' % pipeline.revision),
+        ("PUT", f"/api/pipelines/{pipeline.pk}/draft", f'{{"base_revision": {pipeline.revision}, "graph": @}}'),
         ("POST", f"/api/pipelines/{pipeline.pk}/validate", '{"graph": @}'),
         ("POST", "/api/pipelines", '{"name": "deep", "graph": @}'),
         ("POST", f"/api/workspaces/{workspace.pk}/datasets", '{"name": "d", "rows": [{"inputs": {"q": @}}]}'),
@@ -91,9 +91,9 @@ def test_a_body_nested_ten_thousand_deep_is_a_400_at_every_json_entry_point(as_u
 def test_the_depth_limit_is_checked_below_pythons_own(as_user, pipeline):
     alice = as_user("alice")
     path = f"/api/pipelines/{pipeline.pk}/validate"
-    err = refused(raw(alice, "POST", path, '{"graph": {"x": %s}}' % nested(MAX_DEPTH)), "too_deep")
+    err = refused(raw(alice, "POST", path, '{"graph": {"x": @}}'.replace("@", nested(MAX_DEPTH))), "too_deep")
     assert err["details"]["field"].startswith("graph.x[0][0]")
-    ok = raw(alice, "POST", path, '{"graph": {"x": %s}}' % nested(MAX_DEPTH - 2))
+    ok = raw(alice, "POST", path, '{"graph": {"x": @}}'.replace("@", nested(MAX_DEPTH - 2)))
     assert ok.status_code == 200 and ok.json()["valid"] is False
 
 
@@ -101,7 +101,8 @@ def test_a_lone_surrogate_or_a_nul_is_a_400_naming_the_field(as_user, pipeline, 
     alice = as_user("alice")
     for bad, what in (('"\\ud800"', "lone surrogate (\\ud800)"), ('"ok \\udfff"', "lone surrogate (\\udfff)"),
                       ('"a\\u0000b"', "NUL")):
-        resp = raw(alice, "POST", f"/api/pipelines/{pipeline.pk}/runs", '{"inputs": {"transcript": %s}}' % bad)
+        body = '{"inputs": {"transcript": @}}'.replace("@", bad)
+        resp = raw(alice, "POST", f"/api/pipelines/{pipeline.pk}/runs", body)
         err = refused(resp, "invalid_json", "inputs.transcript", what)
         assert err["details"]["field"] == "inputs.transcript"
     graph = json.dumps({"base_revision": pipeline.revision, "graph": {**pipeline.draft, "nodes": [
@@ -124,7 +125,7 @@ def test_a_well_formed_surrogate_pair_is_an_ordinary_character(as_user, pipeline
 
 def test_the_chat_widget_refuses_deep_and_unstorable_messages(chat_key):
     client = APIClient()
-    for text, code in ((json.dumps({"message": "hi", "session": "s"})[:-1] + ', "x": %s}' % DEEP, "too_deep"),
+    for text, code in (('{"message": "hi", "session": "s", "x": @}'.replace("@", DEEP), "too_deep"),
                        ('{"message": "\\ud800 hello"}', "invalid_json")):
         resp = raw(client, "POST", f"/embed/api/{chat_key}/chat", text, HTTP_ORIGIN=SHOP)
         refused(resp, code)
@@ -149,7 +150,7 @@ def upload(client: APIClient, ws: Workspace, filename: str, content: str, **fiel
 
 def test_a_dataset_file_with_a_deep_or_unstorable_value_names_the_line(as_user, workspace):
     alice = as_user("alice")
-    jsonl = '{"q": "fine"}\n{"q": %s}\n{"q": "\\ud800"}\n{"q": "nul \\u0000"}\n' % DEEP
+    jsonl = '{"q": "fine"}\n{"q": @}\n{"q": "\\ud800"}\n{"q": "nul \\u0000"}\n'.replace("@", DEEP)
     resp = upload(alice, workspace, "rows.jsonl", jsonl)
     assert resp.status_code == 400, resp.content
     errors = resp.json()["error"]["details"]["errors"]

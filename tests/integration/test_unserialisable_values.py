@@ -42,7 +42,8 @@ def test_a_run_whose_node_outputs_unstorable_values_finishes_and_stays_readable(
     run = api.start_run(pipeline["id"], {"text": TEXT})
     with api.websocket(run["id"]) as ws:
         events = read_events(ws, timeout=30)  # live: none of the batches failed to publish
-    assert events[-1]["type"] == "run.finished" and events[-1]["payload"]["status"] == "succeeded", events[-1]["payload"]
+    last = events[-1]
+    assert last["type"] == "run.finished" and last["payload"]["status"] == "succeeded", last["payload"]
 
     detail = api.get(f"/api/runs/{run['id']}")
     assert detail.status_code == 200, detail.text[:300]
