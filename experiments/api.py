@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -241,39 +242,43 @@ class ExperimentResultsCsv(APIView):
                 if name not in columns:
                     columns.append(name)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)  # OWASP: every cell quoted, so none runs into the next
         header = ["row", *columns, "expected"]
         for v in variants:
             header += [f"{v.name} output", *[f"{v.name} {k}" for k in keys], f"{v.name} latency_ms",
                        f"{v.name} tokens", f"{v.name} cost", f"{v.name} status"]
-        writer.writerow(header)
+        writer.writerow([_csv_value(h) for h in header])
         for position in sorted(by_row):
             row_cells = by_row[position]
             first = next(iter(row_cells.values()))
-            line: list[Any] = [position, *[_csv_value((inputs.get(position) or {}).get(c)) for c in columns],
-                               first["expected"] or ""]
+            line: list[Any] = [position, *[(inputs.get(position) or {}).get(c) for c in columns], first["expected"]]
             for v in variants:
                 cell = row_cells.get(v.pk)
                 if cell is None:
                     line += [""] * (len(keys) + 5)
                     continue
                 j = s.cell_json(cell)
-                line += [j["output"] or "", *[_csv_value((j["scores"] or {}).get(k)) for k in keys],
-                         _csv_value(j["duration_ms"]), j["tokens"], _csv_value(j["cost"]), j["status"]]
-            writer.writerow(line)
+                line += [j["output"], *[(j["scores"] or {}).get(k) for k in keys],
+                         j["duration_ms"], j["tokens"], j["cost"], j["status"]]
+            writer.writerow([_csv_value(v) for v in line])
         resp = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in exp.name)[:60] or "experiment"
         resp["Content-Disposition"] = f'attachment; filename="{safe}-{exp.pk}.csv"'
         return resp
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's CSV injection list,
+# plus the full-width forms some spreadsheets fold to ASCII).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _csv_value(value: Any) -> Any:
+    """One cell of the results file: None as empty, JSON for structures, and text that a
+    spreadsheet would run as a formula prefixed with a single quote (shown, never evaluated)."""
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no formulas when the file is opened in a spreadsheet
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
