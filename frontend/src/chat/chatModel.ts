@@ -3,7 +3,8 @@
  * and a `session` input when it keeps memory), which output is the answer, which node streams
  * it, and the conversation's turns.
  */
-import type { GraphDoc, GraphNode } from "../shared/api/types";
+import { outputName, runInputs } from "../graph/runInputs";
+import type { GraphDoc } from "../shared/api/types";
 
 export interface ChatShape {
   /** The run input that carries the user's message. */
@@ -21,14 +22,6 @@ export interface ChatShape {
 const MESSAGE_NAMES = ["message", "msg", "q", "question", "prompt", "user", "text", "input", "query"];
 const ANSWER_NAMES = ["answer", "reply", "response", "text", "output"];
 const STREAMING = new Set(["llm.chat"]);
-
-function inputName(n: GraphNode): string {
-  return String(n.config?.name ?? n.id);
-}
-
-function isTextInput(n: GraphNode): boolean {
-  return n.type === "input" && (n.config?.type ?? "text") === "text";
-}
 
 function byPreference<T>(items: T[], name: (t: T) => string, preferred: string[]): T | undefined {
   for (const p of preferred) {
@@ -64,23 +57,22 @@ export function upstream(doc: GraphDoc, start: string): string[] {
  * message (besides a `session` input) and an output. Other inputs must be optional.
  */
 export function chatShape(doc: GraphDoc): ChatShape | null {
-  const inputs = doc.nodes.filter((n) => n.type === "input");
-  const sessionNode = inputs.find((n) => isTextInput(n) && /(^|_)session(_id)?$/i.test(inputName(n)));
-  const candidates = inputs.filter((n) => isTextInput(n) && n !== sessionNode);
-  const messageNode = byPreference(candidates, inputName, MESSAGE_NAMES);
-  if (!messageNode) return null;
-  const others = inputs.filter((n) => n !== messageNode && n !== sessionNode);
-  if (others.some((n) => n.config?.required !== false && (n.config?.default ?? null) === null)) return null;
+  const inputs = runInputs(doc);
+  const session = inputs.find((i) => i.type === "text" && /(^|_)session(_id)?$/i.test(i.name));
+  const candidates = inputs.filter((i) => i.type === "text" && i !== session);
+  const message = byPreference(candidates, (i) => i.name, MESSAGE_NAMES);
+  if (!message) return null;
+  if (inputs.some((i) => i !== message && i !== session && i.required)) return null;
   const outputs = doc.nodes.filter((n) => n.type === "output");
   if (!outputs.length) return null;
-  const answerNode = byPreference(outputs, (n) => String(n.config?.name ?? n.id), ANSWER_NAMES)!;
+  const answerNode = byPreference(outputs, outputName, ANSWER_NAMES)!;
   const up = upstream(doc, answerNode.id);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
   const streamNode = up.find((id) => STREAMING.has(types.get(id) ?? "")) ?? doc.nodes.find((n) => STREAMING.has(n.type))?.id ?? null;
   return {
-    message: inputName(messageNode),
-    session: sessionNode ? inputName(sessionNode) : null,
-    answer: String(answerNode.config?.name ?? answerNode.id),
+    message: message.name,
+    session: session ? session.name : null,
+    answer: outputName(answerNode),
     streamNode,
     memory: doc.nodes.some((n) => n.type === "memory.load" || n.type === "memory.save"),
   };

@@ -15,17 +15,16 @@ import { useSelection } from "../editor/canvas/selection";
 import { timeAgo } from "../shared/ui/format";
 import { experimentsApi, type ExperimentSummary, type ScorerKind } from "./api";
 import { datasetsApi, type DatasetSummary } from "../data/datasets/api";
+import { outputNames, runInputs } from "../graph/runInputs";
 import { useExperimentDraft } from "./draft";
 import "./experiments.css";
 import {
   buildExperimentBody,
   currentValue,
-  inputNames,
   MAX_CONCURRENCY,
   MAX_VARIANTS,
   MIN_VARIANTS,
   nodeTitle,
-  outputNames,
   overridableFields,
   overridableNodes,
   removeOverride,
@@ -69,7 +68,7 @@ export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
   }, [workspace, pipeline.id, store]);
 
   const dataset = datasets?.find((d) => String(d.id) === draft.dataset);
-  const inputs = inputNames(doc);
+  const inputs = runInputs(doc).map((i) => i.name);
   const missing = dataset ? inputs.filter((i) => !dataset.columns.includes(i)) : [];
   const unused = dataset ? dataset.columns.filter((c) => !inputs.includes(c)) : [];
   const errorFor = (field: string) => errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`));

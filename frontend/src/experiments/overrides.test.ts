@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GraphDoc, NodeTypeSpec } from "../shared/api/types";
-import { buildExperimentBody, currentValue, describeOverride, nextVariantName, outputNames, overridableFields, overridableNodes, removeOverride, serverErrors, setOverride, type ExperimentDraft } from "./overrides";
+import { buildExperimentBody, currentValue, describeOverride, nextVariantName, overridableFields, overridableNodes, removeOverride, serverErrors, setOverride, type ExperimentDraft } from "./overrides";
 
 const llmSpec = {
   type: "llm.chat", version: 1, title: "LLM chat", category: "llm", description: "", inputs: [], outputs: [], partial_inputs: false, dynamic_ports: false,
@@ -39,9 +39,6 @@ describe("picking overrides from the canvas", () => {
   });
   it("names variants A, B, C… skipping used names", () => {
     expect(nextVariantName([{ name: "A" }, { name: "C" }])).toBe("B");
-  });
-  it("lists output names", () => {
-    expect(outputNames(doc)).toEqual(["answer"]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { GraphDoc, GraphNode, NodeTypeSpec } from "../shared/api/types";
 import { schemaToFields, type FormField } from "../editor/settings/schemaForm";
+import { outputNames } from "../graph/runInputs";
 import type { ExperimentBody, Override, ScorerKind, ScorerSpec } from "./api";
 
 export interface VariantDraft {
@@ -68,16 +69,6 @@ export function describeOverride(o: Override, doc: GraphDoc, byType: Record<stri
   const n = doc.nodes.find((x) => x.id === o.node);
   const where = n ? `${nodeTitle(n, byType)} (${n.id})` : `${o.node} (missing)`;
   return `${where} · ${o.field} = ${shortValue(o.value)}`;
-}
-
-/** Pipeline output names, from its `output` nodes. */
-export function outputNames(doc: GraphDoc): string[] {
-  return doc.nodes.filter((n) => n.type === "output").map((n) => String(n.config?.name ?? "result"));
-}
-
-/** Pipeline input names, from its `input` nodes. */
-export function inputNames(doc: GraphDoc): string[] {
-  return doc.nodes.filter((n) => n.type === "input").map((n) => String(n.config?.name ?? n.id));
 }
 
 /** The next free variant name: A, B, C… */

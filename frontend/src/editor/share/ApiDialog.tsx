@@ -4,7 +4,8 @@ import type { Pipeline } from "../../shared/api/types";
 import { tokensApi, type NewApiToken } from "../../data/tokens/api";
 import { useGraph } from "../../graph/graphStore";
 import { Dialog } from "../../shared/ui/Dialog";
-import { curlExamples, pipelineInputs } from "./apiExamples";
+import { runInputs } from "../../graph/runInputs";
+import { curlExamples } from "./apiExamples";
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
   const [done, setDone] = useState(false);
@@ -29,7 +30,7 @@ export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose()
   const [token, setToken] = useState<NewApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const inputs = useMemo(() => pipelineInputs(doc), [doc]);
+  const inputs = useMemo(() => runInputs(doc), [doc]);
   const examples = curlExamples({ origin: window.location.origin, pipelineId: pipeline.id, inputs, token: token?.token });
 
   async function createToken() {
@@ -55,7 +56,7 @@ export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose()
               {inputs.map((i, n) => (
                 <span key={i.name}>
                   {n > 0 && ", "}
-                  <code>{i.name}</code> ({i.type}{i.required && i.default === null ? ", required" : ""})
+                  <code>{i.name}</code> ({i.type}{i.required ? ", required" : ""})
                 </span>
               ))}
             </>

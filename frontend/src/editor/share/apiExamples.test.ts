@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { GraphDoc, GraphNode } from "../../shared/api/types";
-import { curlExamples, exampleValue, pipelineInputs, shellQuote, splitOrigins } from "./apiExamples";
-
-const node = (id: string, type: string, config: Record<string, unknown>): GraphNode => ({
-  id, type, version: 1, label: id, config, position: { x: 0, y: 0 }, map: null,
-});
-const doc = (nodes: GraphNode[]): GraphDoc => ({ schema: 1, nodes, edges: [] });
+import { curlExamples, exampleValue, shellQuote, splitOrigins } from "./apiExamples";
 
 describe("the inputs of a pipeline", () => {
-  it("lists input nodes with their type, whether required and their default", () => {
-    const inputs = pipelineInputs(doc([
-      node("a", "input", { name: "question" }),
-      node("b", "llm.chat", { name: "not-an-input" }),
-      node("c", "input", { name: "tier", type: "text", required: false, default: "free" }),
-      node("d", "input", { name: "filters", type: "json" }),
-      node("e", "input", {}),
-    ]));
-    expect(inputs).toEqual([
-      { name: "question", type: "text", required: true, default: null },
-      { name: "tier", type: "text", required: false, default: "free" },
-      { name: "filters", type: "json", required: true, default: null },
-    ]);
-  });
-
   it("fills each input with its default or a value of its type", () => {
     expect(exampleValue({ name: "tier", type: "text", required: false, default: "free" })).toBe("free");
     expect(exampleValue({ name: "user_question", type: "text", required: true, default: null })).toBe("your user question");

@@ -1,29 +1,7 @@
 /** curl examples for one pipeline (the editor's "API" dialog): pure, so they can be tested. */
-import type { GraphDoc } from "../../shared/api/types";
+import type { RunInputSpec } from "../../graph/runInputs";
 
-export interface InputSpec {
-  name: string;
-  type: string;
-  required: boolean;
-  default: unknown;
-}
-
-/** The run inputs a graph declares (its `input` nodes), in document order. */
-export function pipelineInputs(doc: GraphDoc): InputSpec[] {
-  const out: InputSpec[] = [];
-  for (const n of doc.nodes) {
-    if (n.type !== "input") continue;
-    const c = n.config ?? {};
-    if (typeof c.name !== "string" || !c.name) continue;
-    out.push({
-      name: c.name,
-      type: typeof c.type === "string" ? c.type : "text",
-      required: c.required !== false,
-      default: c.default ?? null,
-    });
-  }
-  return out;
-}
+type InputSpec = Pick<RunInputSpec, "name" | "type" | "required" | "default">;
 
 /** A value of the input's type to start from: its default, else a placeholder. */
 export function exampleValue(spec: InputSpec): unknown {
