@@ -3,27 +3,10 @@ import { useMemo, useState } from "react";
 import type { Pipeline } from "../../shared/api/types";
 import { tokensApi, type NewApiToken } from "../../data/tokens/api";
 import { useGraph } from "../../graph/graphStore";
+import { CopyButton } from "../../shared/ui/CopyField";
 import { Dialog } from "../../shared/ui/Dialog";
 import { runInputs } from "../../graph/runInputs";
 import { curlExamples } from "./apiExamples";
-
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      type="button"
-      className="btn btn-small"
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setDone(true);
-          setTimeout(() => setDone(false), 1500);
-        });
-      }}
-    >
-      {done ? "Copied" : label}
-    </button>
-  );
-}
 
 export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {
   const doc = useGraph((s) => s.doc);

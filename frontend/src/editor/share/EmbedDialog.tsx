@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Pipeline } from "../../shared/api/types";
 import { teamApi, type EmbedKey } from "../../team/api";
 import { Dialog } from "../../shared/ui/Dialog";
-import { CopyButton } from "./ApiDialog";
+import { CopyButton } from "../../shared/ui/CopyField";
 import { splitOrigins } from "./apiExamples";
 
 export function EmbedDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {

@@ -33,7 +33,7 @@ export type RequestBody = FormData | Blob | object | string | number | boolean |
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function readCookie(name: string, cookie: string = typeof document === "undefined" ? "" : document.cookie): string | null {
+function readCookie(name: string, cookie: string = typeof document === "undefined" ? "" : document.cookie): string | null {
   for (const part of cookie.split(";")) {
     const [k, ...rest] = part.trim().split("=");
     if (k === name) return decodeURIComponent(rest.join("="));
