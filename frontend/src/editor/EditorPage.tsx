@@ -22,7 +22,7 @@ import { useGraph } from "../graph/graphStore";
 import { usePorts } from "../graph/nodePorts";
 import { useRun } from "../run/runStore";
 import { useSave } from "./save/saveStore";
-import { useSelection } from "./canvas/selection";
+import { useSelection } from "../graph/selection";
 
 export type Tab = "settings" | "run" | "inspect" | "history" | "experiment";
 

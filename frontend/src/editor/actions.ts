@@ -5,7 +5,7 @@ import { layeredLayout } from "./layout";
 import { defaultConfig } from "./settings/schemaForm";
 import { useCatalog } from "../graph/catalog";
 import { useGraph } from "../graph/graphStore";
-import { useSelection } from "./canvas/selection";
+import { useSelection } from "../graph/selection";
 import { toast } from "../shared/ui/toast";
 
 /** A unique value for a node's `name` setting (input/output names must differ). */

@@ -11,7 +11,7 @@ import { useCatalog } from "../graph/catalog";
 import { credentialsFor, useCredentials } from "../editor/settings/credentialPicker";
 import { useGraph } from "../graph/graphStore";
 import { useSave } from "../editor/save/saveStore";
-import { useSelection } from "../editor/canvas/selection";
+import { useSelection } from "../graph/selection";
 import { timeAgo } from "../shared/ui/format";
 import { experimentsApi, type ExperimentSummary, type ScorerKind } from "./api";
 import { datasetsApi, type DatasetSummary } from "../data/datasets/api";

@@ -10,7 +10,7 @@ import { graphApi } from "./api";
 import { useCatalog } from "./catalog";
 import { useGraph } from "./graphStore";
 import { portsKey, usePorts } from "./nodePorts";
-import { useSelection } from "../editor/canvas/selection";
+import { useSelection } from "./selection";
 
 const DEBOUNCE_MS = 300;
 const MAX_IN_FLIGHT = 4;

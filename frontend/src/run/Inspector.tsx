@@ -6,7 +6,7 @@ import { pinNode } from "../graph/graphOps";
 import { reuseActions, reusedFrom } from "./reuse";
 import { useGraph } from "../graph/graphStore";
 import { useRun } from "./runStore";
-import { useSelection } from "../editor/canvas/selection";
+import { useSelection } from "../graph/selection";
 import { duration, money } from "../shared/ui/format";
 import { startRunFromNode } from "./RunPanel";
 import { ValueView } from "./ValueView";

@@ -2,7 +2,7 @@
 import { useGraph } from "../graph/graphStore";
 import type { RunLive } from "./runEvents";
 import { duration } from "../shared/ui/format";
-import { useSelection } from "../editor/canvas/selection";
+import { useSelection } from "../graph/selection";
 import type { GraphDoc } from "../shared/api/types";
 
 export function Timeline({ live, doc }: { live: RunLive; doc?: GraphDoc }) {

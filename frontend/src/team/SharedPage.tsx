@@ -18,7 +18,7 @@ import { useCatalog } from "../graph/catalog";
 import { useGraph } from "../graph/graphStore";
 import { portsKey, usePorts } from "../graph/nodePorts";
 import { useRun } from "../run/runStore";
-import { useSelection } from "../editor/canvas/selection";
+import { useSelection } from "../graph/selection";
 import { toast } from "../shared/ui/toast";
 import { duration, money, timeAgo } from "../shared/ui/format";
 import { teamApi, type SharedView } from "./api";

@@ -29,7 +29,7 @@ import { useGraph } from "../../graph/graphStore";
 import { portsFor, provisionalPorts, usePorts } from "../../graph/nodePorts";
 import { useRun } from "../../run/runStore";
 import { useSave } from "../save/saveStore";
-import { useSelection } from "./selection";
+import { useSelection } from "../../graph/selection";
 import { toast } from "../../shared/ui/toast";
 import { addNodeOfType } from "../actions";
 import { FomoNode, type FomoFlowNode } from "./FomoNode";

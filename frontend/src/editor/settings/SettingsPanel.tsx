@@ -9,7 +9,7 @@ import { credentialsFor, useCredentials } from "./credentialPicker";
 import { useGraph } from "../../graph/graphStore";
 import { portsFor, usePorts } from "../../graph/nodePorts";
 import { useSave } from "../save/saveStore";
-import { useSelection } from "../canvas/selection";
+import { useSelection } from "../../graph/selection";
 import { deleteSelection } from "../actions";
 import { SchemaForm } from "./SchemaForm";
 
