@@ -43,9 +43,10 @@ class FomoLoginView(LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        wait = throttle.login_locked(request, str(request.POST.get("username", "")))
-        if wait:
-            return self._throttled(self.get_form(), wait)
+        username = str(request.POST.get("username", ""))
+        wait = throttle.login_locked(request, username)
+        if wait:  # an unbound form: a bound one would check the password when its errors are read
+            return self._throttled(self.get_form_class()(request, initial={"username": username}), wait)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:

@@ -3,7 +3,7 @@ invite page and the public side of the chat widget."""
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from teams import api_embed as em
 from teams import api_runs as r
@@ -41,7 +41,7 @@ api = [
     path("runs/<int:pk>/stream", r.RunStream.as_view()),
     path("schema", SpectacularAPIView.as_view()),
     path("docs", SpectacularRedocView.as_view(url="/api/schema")),
-    path("docs/swagger", SpectacularSwaggerView.as_view(url="/api/schema")),
+    path("docs/swagger", SpectacularSwaggerSplitView.as_view(url="/api/schema")),  # no inline script (CSP)
 ]
 
 # Pages and the public side of the chat widget, mounted at the site root by ``fomo.urls``.

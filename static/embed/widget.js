@@ -49,6 +49,9 @@
   host.setAttribute("data-fomo-widget", "");
   var root = host.attachShadow({ mode: "open" });
   var style = document.createElement("style");
+  // A page with a nonce-based Content-Security-Policy (fomo's own /embed/<key>/ frame, or a site
+  // that includes the widget with nonce="…") allows this inline style by the script's nonce.
+  if (script.nonce) style.nonce = script.nonce;
   style.textContent = css;
   root.appendChild(style);
 

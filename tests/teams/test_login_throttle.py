@@ -67,6 +67,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(person):
     assert right.status_code == 429 and 55 <= int(right["Retry-After"]) <= 60
     page = right.content.decode()
     assert 'role="alert"' in page and "Too many failed log-in attempts. Try again in" in page
+    assert f'value="{person}"' in page  # the form comes back with the name filled in
     assert client.get("/api/pipelines").status_code == 401
     # Another spelling of the same name is the same account.
     assert log_in(browser("198.51.100.8"), person.upper(), PASSWORD).status_code == 429
