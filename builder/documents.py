@@ -6,7 +6,6 @@ the run's workspace.
 """
 from __future__ import annotations
 
-import io
 import logging
 from typing import Any
 
@@ -15,7 +14,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 from builder.models import Workspace
+from builder.pdf_extract import PdfLimitExceeded, PdfLimits, PdfUnreadable, extract_text
 from fomo.errors import DomainError
+from fomo.jsonsafe import storable_text
 
 log = logging.getLogger(__name__)
 
@@ -74,31 +75,51 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def extract_pdf(data: bytes) -> str:
-    """The text of every page, pages separated by a blank line."""
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+def pdf_limits() -> PdfLimits:
+    """The PDF extraction limits: the defaults of :class:`PdfLimits`, changed by
+    ``FOMO["PDF_LIMITS"]`` (a dict of its fields) in the settings."""
+    return PdfLimits(**(settings.FOMO.get("PDF_LIMITS") or {}))
 
+
+def extract_pdf(data: bytes) -> str:
+    """The text of every page, pages separated by a blank line, read under :func:`pdf_limits`
+    in a child process (see builder/pdf_extract.py); a file that breaks a limit is refused
+    with a message naming it."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DocumentError("not a valid PDF: the file does not start with %PDF")
+    limits = pdf_limits()
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("the PDF is encrypted; upload an unprotected copy")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-    except DocumentError:
-        raise
-    except FileNotDecryptedError:
-        raise DocumentError("the PDF is encrypted; upload an unprotected copy") from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise DocumentError(f"not a valid PDF: {str(exc)[:200] or type(exc).__name__}") from None
-    except Exception as exc:  # noqa: BLE001 - a damaged PDF can make the parser raise anything
-        log.warning("pdf extraction failed: %s", type(exc).__name__)
-        raise DocumentError(f"not a valid PDF: {type(exc).__name__}") from None
-    text = "\n\n".join(p for p in pages if p)
+        text, _ = extract_text(data, limits)
+    except PdfLimitExceeded as exc:
+        raise limit_error(exc, limits) from None
+    except PdfUnreadable as exc:
+        raise DocumentError(str(exc)) from None
     if not text.strip():
         raise DocumentError("the PDF has no extractable text (is it a scan?)")
-    return text
+    return storable_text(text)  # pypdf can decode a broken font map into lone surrogates
+
+
+class PdfLimitError(DocumentError):
+    """A PDF broke one of :func:`pdf_limits`; ``details`` name it (``limit``, its ``value``, ``found``)."""
+
+
+_LIMITS = {  # limit -> (HTTP status, code, message)
+    "pages": (413, "too_many_pages", "the PDF has {found:,} pages; the limit is {value:,} pages"),
+    "chars": (413, "too_much_text", "the PDF's text passes {found:,} characters; the limit is {value:,} characters"),
+    "seconds": (422, "pdf_too_slow", "reading the PDF's text took longer than {value:g} s, the limit (the file "
+                "may be a decompression bomb: small, but with huge compressed contents)"),
+    "memory_mb": (422, "pdf_too_much_memory", "reading the PDF's text needed more than {value:,} MB of memory, "
+                  "the limit"),
+    "concurrent": (503, "pdf_busy", "{value} PDFs are being read already, the limit; try again in a moment"),
+}
+
+
+def limit_error(exc: PdfLimitExceeded, limits: PdfLimits) -> PdfLimitError:
+    status, code, message = _LIMITS[exc.limit]
+    error = PdfLimitError(message.format(value=exc.value, found=exc.found or 0), code=code,
+                          details={"limit": exc.limit, "value": exc.value, "found": exc.found})
+    error.status_code = status
+    return error
 
 
 def source_of(filename: str) -> str:
