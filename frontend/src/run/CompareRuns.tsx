@@ -1,4 +1,4 @@
-/** Two runs side by side: per node, status, duration and outputs (aligned by lib/compareRuns). */
+/** Two runs side by side: per node, status, duration and outputs (aligned by compareRuns.ts). */
 import { useEffect, useState } from "react";
 import { runsApi } from "./api";
 import type { RunDetail } from "../shared/api/types";

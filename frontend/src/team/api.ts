@@ -1,5 +1,6 @@
 /**
- * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, share links, embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
+ * Routes of the teams API (docs/api.md): workspaces, members, invite links, activity, share links,
+ * embed keys, export/import, move/copy. Raw tokens come back once, in the create responses only.
  */
 import { request } from "../shared/api/client";
 import type { GraphDoc, Pipeline, RunDetail, RunSummary } from "../shared/api/types";

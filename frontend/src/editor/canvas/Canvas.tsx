@@ -89,7 +89,7 @@ export function Canvas({ readOnly = false, onNodeOpen }: { readOnly?: boolean; o
   const showMini = !big || miniWanted;
   const wrap = useRef<HTMLDivElement>(null);
   const stable = useRef<Record<string, NodePorts>>({});
-  // The opening viewport, fitted from the document as soon as the pane has a size (see lib/viewport).
+  // The opening viewport, fitted from the document as soon as the pane has a size (see viewport.ts).
   const [initialView, setInitialView] = useState<{ x: number; y: number; zoom: number } | null>(fitOnOpen ? null : { x: 0, y: 0, zoom: 1 });
   useLayoutEffect(() => {
     if (initialView || !wrap.current) return;

@@ -1,7 +1,7 @@
 /**
  * How the canvas pans (see Canvas): a moving viewport gets its own compositor layer, a drag pan
  * raises a shield over the nodes, and a big pipeline drag-panned far out is shown as one picture
- * (lib/panSnapshot) while xyflow's viewport is held. Returns the xyflow handlers that do it.
+ * (panSnapshot.ts) while xyflow's viewport is held. Returns the xyflow handlers that do it.
  */
 import type { Edge, ReactFlowState, Viewport } from "@xyflow/react";
 import { useCallback, useEffect, useRef, type RefObject } from "react";
@@ -53,7 +53,7 @@ export function usePanPicture({ rf, wrap, snapshot, lod, shown, measuredAt }: Pa
     if (dragPan.current === "no" || !pictured()) wrap.current?.classList.add("is-moving");
   }, [pictured]);
   // A big pipeline drag-panned far out also swaps its node and edge layers for one picture of
-  // them (lib/panSnapshot) until the pan ends: the browser then moves one canvas instead of
+  // them (panSnapshot.ts) until the pan ends: the browser then moves one canvas instead of
   // re-layerizing a thousand boxes per step. Far out the text is unreadable anyway, and the
   // shield keeps the pointer off the picture. The scene is read again only when something it
   // is read from has changed since the last pan (what the nodes and edges are, a run's live

@@ -1,4 +1,4 @@
-/** Renders the fields that lib/schemaForm derives from a node's config JSON schema. */
+/** Renders the fields that schemaForm.ts derives from a node's config JSON schema. */
 import { useState } from "react";
 import type { CredentialInfo, JsonSchema, ProviderSpec } from "../../shared/api/types";
 import { boundError, coerce, defaultItem, modelSuggestions, schemaToFields, templateVariables, type FormField } from "./schemaForm";
