@@ -1,6 +1,11 @@
 """A real fomo stack for tests and benchmarks: its own data directory and database, a Redis database
 number and queue of its own, Celery worker processes and daphne on 127.0.0.1.
 
+Its workers may reach 127.0.0.1 (``FOMO_HTTP_ALLOW=127.0.0.1``, unless ``extra_env`` sets the
+variable): the protocol stubs tests and benchmarks point nodes at listen there, on free ports,
+and the network guard refuses loopback otherwise. A test of the guard itself passes its own
+allow-list (``extra_env={"FOMO_HTTP_ALLOW": ""}`` for none).
+
 Everything it starts it stops, by PID, and its temp folder goes with it.
 """
 from __future__ import annotations
@@ -86,6 +91,7 @@ def start_stack(tmp: Path, *, workers: int = 1, extra_env: dict[str, str] | None
         "FOMO_SWEEP_SECONDS": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "fomo.settings",
+        "FOMO_HTTP_ALLOW": "127.0.0.1",  # the stubs on loopback (see the module docstring)
         **(extra_env or {}),
     })
     pg_db = None

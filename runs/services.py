@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from builder.netguard import Policy
+from builder.netguard import Policy, base_url_problem
 from builder.providers import registry
 from builder.providers.base import ProviderError
 from runs.engine.redaction import Redactor
@@ -85,6 +85,9 @@ class RunServices:
         self.redactor.add(secret)
         if not base_url:
             raise LookupError("this credential has no base URL; set one so its secret is only sent there")
+        problem = base_url_problem(base_url)
+        if problem:  # stored before base URLs were checked for shape
+            raise LookupError(f"this credential's base_url {problem}; set it again (with the secret)")
         return secret, base_url
 
     def moderator(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:

@@ -127,7 +127,8 @@ def test_editors_create_and_update_but_only_owners_delete(as_user, ws, cred):
     bob = as_user("bob")
     made = create(bob, ws, name="bobs", provider="cohere", secret="co-key-123456789")
     assert made.status_code == 201 and made.json()["created_by"] == "bob"
-    patched = bob.patch(f"/api/credentials/{cred['id']}", {"base_url": "http://127.0.0.1:9/v1"}, format="json")
+    patched = bob.patch(f"/api/credentials/{cred['id']}", {"base_url": "http://127.0.0.1:9/v1", "secret": SECRET},
+                        format="json")  # moving a key needs it re-entered (tests/netguard/test_secret_destinations.py)
     assert patched.status_code == 200 and patched.json()["base_url"] == "http://127.0.0.1:9/v1"
     assert bob.delete(f"/api/credentials/{cred['id']}").status_code == 403
     assert as_user("alice").delete(f"/api/credentials/{cred['id']}").status_code == 204
@@ -165,7 +166,8 @@ def test_resolve_returns_the_key_and_prefers_the_credentials_base_url(ws, cred, 
     assert resolve_credential(ws.pk, str(cred["id"]), "openai", "http://node/v1") == (SECRET, None)
     with pytest.raises(ProviderError, match="no base URL"):
         resolve_credential(ws.pk, str(cred["id"]), "openai_compatible", "http://node/v1")
-    as_user("alice").patch(f"/api/credentials/{cred['id']}", {"base_url": "http://stored/v1"}, format="json")
+    as_user("alice").patch(f"/api/credentials/{cred['id']}", {"base_url": "http://stored/v1", "secret": SECRET},
+                           format="json")
     assert resolve_credential(ws.pk, str(cred["id"]), "openai_compatible", "http://node/v1") == (
         SECRET, "http://stored/v1")
 

@@ -60,6 +60,12 @@ def stub() -> Iterator[str]:
 
 def run_filter(config: dict[str, Any], text: str, key: str, monkeypatch) -> dict[str, Any]:
     monkeypatch.setenv("OPENAI_API_KEY", key)
+    # The environment key only goes to OpenAI's own API (which OPENAI_BASE_URL points at the stub),
+    # never to a node's base URL; the stub is on loopback, which the allow-list must name.
+    stub = config.get("moderation", {}).pop("base_url", None)
+    if stub:
+        monkeypatch.setenv("OPENAI_BASE_URL", stub)
+        monkeypatch.setenv("FOMO_HTTP_ALLOW", stub.split("/")[2])
     spec = registry.get("filter")
     ctx = FakeContext(services=RunServices(workspace_id=1))
     return asyncio.run(spec.run(ctx, spec.parse_config(config), {"text": text}))

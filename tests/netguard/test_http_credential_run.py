@@ -1,7 +1,7 @@
 """``http.request`` with a stored http credential through a real worker (its own stack, with
 127.0.0.1 on the operator's allow-list): the local API receives the secret in the header, and
 the secret appears nowhere else: not in the run, its events, the pipeline, its export, the
-database files or the logs."""
+database files or the logs; not even when the server echoes it back."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -71,3 +71,26 @@ def test_the_worker_sends_the_secret_to_the_api_and_nowhere_else(stack: Stack, s
              api.get(f"/api/workspaces/{ws}/credentials").text]
     assert all(SECRET not in t for t in texts)
     assert SECRET.encode() not in stored_bytes(stack)
+
+
+def test_a_server_that_reflects_the_secret_does_not_put_it_into_the_trace(stack: Stack, server) -> None:
+    base, routes = server
+    routes.reflect("/v1/echo")
+    api: Api = stack.client("alice")
+    ws = next(w["id"] for w in api.get("/api/workspaces").json() if w["personal"])
+    made = api.post(f"/api/workspaces/{ws}/credentials",
+                    {"provider": "http", "name": "reflector", "secret": SECRET + "-2", "base_url": f"{base}/v1"})
+    assert made.status_code == 201, made.text
+    pipeline = api.create_pipeline(graph(made.json()["id"], f"{base}/v1/echo"))
+    run = api.start_run(pipeline["id"], {"q": "hello"})
+    with api.websocket(run["id"]) as ws_conn:
+        events = read_events(ws_conn)
+    detail = api.get(f"/api/runs/{run['id']}")
+    assert detail.json()["status"] == "succeeded", detail.text
+    assert routes.seen[0]["headers"]["X-Api-Key"] == SECRET + "-2"  # the server got it, and echoed it
+    echoed = detail.json()["outputs"]["body"]["headers"]["X-Api-Key"]
+    assert echoed == "[redacted credential]"
+    node = api.get(f"/api/runs/{run['id']}/nodes/call")
+    texts = [detail.text, str(events), api.get(f"/api/runs/{run['id']}/events").text, node.text]
+    assert all(SECRET not in t for t in texts)
+    assert SECRET.encode() not in stored_bytes(stack)  # what viewers and share links read

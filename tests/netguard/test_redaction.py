@@ -8,7 +8,6 @@ import asyncio
 import json
 
 import pytest
-from runs.engine.redaction import REDACTED, Redactor
 
 from builder.credentials import Credential
 from builder.graph import validate
@@ -16,6 +15,7 @@ from builder.graph_doc import GraphDoc
 from builder.models import Workspace
 from builder.netguard import Policy
 from runs.engine import ListSink, execute
+from runs.engine.redaction import REDACTED, Redactor
 from runs.services import RunServices
 from tests.api.conftest import users  # noqa: F401
 
@@ -84,3 +84,23 @@ def test_the_redactor_walks_nested_values_and_leaves_clean_ones_untouched():
                                      "abc": "abc"}
     assert redactor.value(clean) is clean
     assert redactor.text(f"Bearer {SECRET}") == f"Bearer {REDACTED}"
+
+
+def test_streamed_tokens_are_redacted_too():
+    from runs.engine.context import ExecContext, UsageTotals
+
+    class Services:
+        redactor = Redactor()
+
+    Services.redactor.add(SECRET)
+    sink = ListSink()
+
+    async def stream() -> None:
+        ctx = ExecContext(run_id="r", node_id="n", item=None, attempt=1, run_inputs={}, services=Services(),
+                          sink=sink, usage_totals=UsageTotals(), run_totals=UsageTotals())
+        ctx.token(f"your key is {SECRET}")
+        ctx.close()
+
+    asyncio.run(stream())
+    texts = [e.payload["text"] for e in sink.of_type("node.token")]
+    assert texts and all(SECRET not in t for t in texts) and REDACTED in "".join(texts)
