@@ -2,11 +2,11 @@
 on stdout (progress and broken invariants on stderr); exit 1 if any invariant broke.
 
 Scenarios: a sigkill, b poison, c redis_restart, d stalled_client, e faults, f load, g fuzz,
-h graceful (rolling restarts: SIGTERM, hand-back).
+h graceful (rolling restarts: SIGTERM, hand-back), i bombs (template bombs beside ordinary runs).
 Sizes come from the environment (defaults are the full ``make chaos``; ``--short`` is the CI size):
 CHAOS_SIGKILL_RUNS (50), CHAOS_WORKERS (2), CHAOS_FAULT_RUNS (100), CHAOS_LOAD_SECONDS (60),
 CHAOS_LOAD_CLIENTS (50), CHAOS_STALLED_RUNS (3), CHAOS_FUZZ_EXAMPLES (150), CHAOS_REDIS_RUNS (10),
-CHAOS_GRACEFUL_RUNS (30).
+CHAOS_GRACEFUL_RUNS (30), CHAOS_BOMB_RUNS (20).
 """
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fomo.settings")
 
-from chaos import crash, faults, fuzz, graceful, streams  # noqa: E402
+from chaos import bombs, crash, faults, fuzz, graceful, streams  # noqa: E402
 from chaos.common import ChaosStack, Result, chaos_stack, env_int, log  # noqa: E402
 
 FULL = {"sigkill": 50, "faults": 100, "load_s": 60, "clients": 50, "stalled": 3, "fuzz": 150, "redis": 10,
-        "graceful": 30}
+        "graceful": 30, "bombs": 20}
 SHORT = {"sigkill": 8, "faults": 15, "load_s": 10, "clients": 10, "stalled": 1, "fuzz": 25, "redis": 4,
-         "graceful": 6}
+         "graceful": 6, "bombs": 10}
 
 
 def scenarios(size: dict[str, int]) -> dict[str, Callable[[ChaosStack], Result]]:
@@ -50,13 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chaos", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--short", action="store_true", help="the CI sizes")
-    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="comma-separated scenario letters")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h,i", help="comma-separated scenario letters")
     args = parser.parse_args(argv)
     size = SHORT if args.short else FULL
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     workers = env_int("CHAOS_WORKERS", 2)
     results: list[Result] = []
-    shared = [s for s in wanted if s != "c"]
+    shared = [s for s in wanted if s not in ("c", "i")]
     t0 = time.monotonic()
     if shared:
         table = scenarios(size)
@@ -75,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         # Its own stack: it restarts that stack's Redis (its own, on a free port) mid-run.
         with chaos_stack(workers=workers, extra_env={"FOMO_LEASE_SECONDS": "5"}) as cs:
             res = crash.redis_restart(cs, runs=env_int("CHAOS_REDIS_RUNS", size["redis"]))
+        _report(res)
+        results.append(res)
+    if "i" in wanted:
+        log("scenario i …")
+        # Its own one-worker stack: every bystander shares the bombs' worker (and its event loop).
+        with chaos_stack(workers=1) as cs:
+            res = bombs.bomb_bystanders(cs, runs=env_int("CHAOS_BOMB_RUNS", size["bombs"]))
         _report(res)
         results.append(res)
     broken = [v for r in results for v in r.violations]

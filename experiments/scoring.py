@@ -271,15 +271,15 @@ def parse_grade(text: str) -> float | None:
 async def judge(output: str, expected: str | None, cfg: dict[str, Any], ctx: ScoreContext,
                 inputs: dict[str, Any]) -> ScoreResult:
     from builder.nodes.base import NodeError
-    from builder.nodes.templating import render
+    from builder.nodes.templating import render_async
     from builder.providers.base import ChatParams
 
     if ctx.chat is None:
         return ScoreResult(None, "no chat provider available")
     shown_input = inputs[next(iter(inputs))] if len(inputs) == 1 else json.dumps(inputs, ensure_ascii=False)
     try:
-        prompt = render(cfg["rubric"], {"input": shown_input, "inputs": inputs, "output": output,
-                                        "expected": expected if expected is not None else ""})
+        prompt = await render_async(cfg["rubric"], {"input": shown_input, "inputs": inputs, "output": output,
+                                              "expected": expected if expected is not None else ""})
     except NodeError as exc:
         return ScoreResult(None, f"the rubric cannot be rendered: {exc}")
     try:

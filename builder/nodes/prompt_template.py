@@ -1,7 +1,8 @@
 """``prompt.template``: a Jinja2 template whose variables become input ports.
 
-Rendered in a bounded sandbox (:mod:`builder.nodes.templating`): template injection, runaway
-loops and huge outputs fail as ``NodeError(kind="template")``.
+Rendered within hard limits (:mod:`builder.nodes.templating`): in-process when the template is
+provably cheap, else in the render pool, never holding the engine's event loop. Template injection,
+runaway loops, huge numbers or outputs fail as ``NodeError(kind="template")``.
 """
 from __future__ import annotations
 
@@ -39,5 +40,5 @@ class PromptTemplateNode(Node):
         return [Port(name, "any") for name in templating.variables(config.template)]
 
     async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
-        text = templating.render(config.template, inputs)
+        text = await templating.render_async(config.template, inputs)
         return {"text": text, "messages": [{"role": config.role, "content": text}]}

@@ -52,8 +52,9 @@ class TextJoinNode(Node):
     async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
         items = [item for item in _flatten(inputs.get("texts", [])) if item is not None]
         if config.template:
-            texts = [templating.render(config.template, {"item": item, "index": i})
-                     for i, item in enumerate(items, start=1)]
+            # One render call for all items: at most one pool round trip, one time budget in all.
+            texts = await templating.render_batch_async(
+                config.template, [{"item": item, "index": i} for i, item in enumerate(items, start=1)])
         else:
             texts = [_as_text(item) for item in items]
         return {"text": config.separator.join(texts)}

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from builder.nodes import render_pool
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
 
@@ -118,3 +121,32 @@ def test_runaway_templates_are_stopped_as_template_errors(run, template):
     with pytest.raises(NodeError) as caught:
         run("prompt.template", {"template": template})
     assert caught.value.kind == "template"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _stop_render_pool():
+    yield
+    render_pool.shutdown()  # the children this module started
+
+
+BARE_OBJECTS = [
+    "{{ lipsum }}",
+    "{{ range }}",
+    "{{ [lipsum, range] }}",
+    "{{ lipsum ~ '' }}",
+    "{{ '%s' % range }}",
+    "{{ '{}'.format(lipsum) }}",
+    "{{ text.upper }}",
+    "{{ cycler(1) }} {{ joiner() }}",
+    "{{ lipsum|string }}",
+    "{{ [text.upper]|join(',') }}",
+    "{{ text|map('upper') }}",
+    "{% for x in [lipsum] %}{{ x }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("template", BARE_OBJECTS)
+def test_printing_a_function_or_object_shows_no_memory_address(run, template):
+    out = run("prompt.template", {"template": template}, {p: "value" for p in ports(template)})
+    assert not re.search(r"0x[0-9a-fA-F]{4,}", out["text"]), out["text"]
+
