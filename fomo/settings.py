@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["teams.auth.TokenRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["fomo.renderers.SafeJSONRenderer"],  # repairs unencodable text (fomo/jsonsafe.py)
     "DEFAULT_PARSER_CLASSES": ["fomo.parsers.SafeJSONParser"],  # depth- and text-checked (fomo/jsonsafe.py)
     "EXCEPTION_HANDLER": "fomo.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
