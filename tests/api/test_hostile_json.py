@@ -114,11 +114,9 @@ def test_a_lone_surrogate_or_a_nul_is_a_400_naming_the_field(as_user, pipeline, 
     assert nothing_written()
     pipeline.refresh_from_db()
     assert pipeline.revision == 1
-
-
-def test_a_well_formed_surrogate_pair_is_an_ordinary_character(as_user, pipeline):
-    resp = raw(as_user("alice"), "POST", f"/api/pipelines/{pipeline.pk}/runs",
-               '{"inputs": {"transcript": "party \\ud83c\\udf89"}}')
+    # A well-formed surrogate pair is an ordinary character.
+    pair = '{"inputs": {"transcript": "party \\ud83c\\udf89"}}'
+    resp = raw(alice, "POST", f"/api/pipelines/{pipeline.pk}/runs", pair)
     assert resp.status_code == 201, resp.content
     assert Run.objects.get().inputs == {"transcript": "party \N{PARTY POPPER}"}
 
