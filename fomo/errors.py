@@ -11,6 +11,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -93,6 +94,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(error_body(code, str(exc.detail)), status=exc.status_code, headers=headers)
     if isinstance(exc, SuspiciousOperation):
         return _suspicious(exc)
+    if isinstance(exc, DataError):  # SQLSTATE class 22: a value from the request the database refuses
+        log.warning("refused a value the database cannot take in %s: %s", context.get("view"), type(exc).__name__)
+        return Response(error_body("invalid_value", "A value in the request cannot be stored or compared by the "
+                                   "database (a NUL character, or a number out of range)."), status=400)
     log.exception("unhandled error in %s", context.get("view"))
     return Response(error_body("server_error", "Something went wrong on our side."), status=500)
 

@@ -173,3 +173,12 @@ def test_a_csv_cell_read_as_json_for_a_json_input_is_checked_too(as_user, worksp
         first = resp.json()["error"]["details"]["errors"][0]
         assert first["line"] == 2 and first["field"] == "n" and needle in first["message"], first
     assert not Dataset.objects.exists()
+
+
+def test_a_nul_in_a_query_parameter_is_refused_not_a_500(as_user, pipeline):
+    # PostgreSQL refuses NUL in any text it compares; SQLite takes it (and finds nothing).
+    for url in ("/api/pipelines?q=a%00b", f"/api/pipelines/{pipeline.pk}/runs?limit=%00"):
+        resp = as_user("alice").get(url)
+        assert resp.status_code in (200, 400), (url, resp.status_code, resp.content[:200])
+        if resp.status_code == 400:
+            assert resp.json()["error"]["code"] == "invalid_value"
