@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from fomo.errors import StaleRevision
 
-EMPTY_GRAPH: dict[str, Any] = {"schema": 1, "nodes": [], "edges": []}
-
 
 def empty_graph() -> dict[str, Any]:
     return {"schema": 1, "nodes": [], "edges": []}

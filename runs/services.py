@@ -20,10 +20,6 @@ from builder.providers.base import ProviderError
 from runs.engine.redaction import Redactor
 
 
-class CredentialError(Exception):
-    pass
-
-
 class RunServices:
     def __init__(self, workspace_id: int):
         self.workspace_id = workspace_id

@@ -5,13 +5,11 @@ Plain Python (no Django). Public API::
     from runs.engine import Engine, RunOutcome, execute, Event, EventSink, ListSink
 
     engine = Engine(plan, sink, run_id=str(run.id), run_inputs=inputs, services=services,
-                    completed=completed, attempt=run.attempt, concurrency=16,
-                    should_cancel=check_db, cancel_poll_s=1.0)
+                    completed=completed, attempt=run.attempt, concurrency=16)
     outcome = await engine.run()   # RunOutcome(status, outputs, error, usage, cost, node_states, ...)
 
 - Cancel with ``engine.cancel()`` from a coroutine on the same loop (from another thread:
-  ``loop.call_soon_threadsafe(engine.cancel)``), or let the engine poll ``should_cancel``
-  (sync or async, returning a bool) every ``cancel_poll_s`` seconds.
+  ``loop.call_soon_threadsafe(engine.cancel)``); the host watches for cancel requests.
 - Resume: ``completed[(node_id, None)]`` is the outputs dict of a node that succeeded in an
   earlier attempt (``node.finished`` ``data["outputs"]`` with ``item`` None);
   ``completed[(node_id, i)]`` is that of item ``i`` of a mapped node. Those are not run

@@ -13,12 +13,11 @@ there is no polling and no per-node scan of the graph.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,8 +72,8 @@ class Engine:
     added to the run's totals, which otherwise cover this attempt only.
 
     Cancel with :meth:`cancel` (from any coroutine on the engine's loop; from another thread
-    use ``loop.call_soon_threadsafe(engine.cancel)``), or pass ``should_cancel``, a callable
-    returning a bool or an awaitable of one, polled every ``cancel_poll_s`` seconds (a database check, say).
+    use ``loop.call_soon_threadsafe(engine.cancel)``): the host watches for a cancel request
+    (the worker's lease keeper does) and calls it.
     """
 
     def __init__(
@@ -88,8 +87,6 @@ class Engine:
         completed: Mapping[CompletedKey, dict[str, Any]] | None = None,
         attempt: int = 1,
         concurrency: int = 16,
-        should_cancel: Callable[[], Awaitable[bool] | bool] | None = None,
-        cancel_poll_s: float = 1.0,
         prior_usage: Mapping[str, Any] | None = None,
     ):
         if concurrency < 1:
@@ -102,8 +99,6 @@ class Engine:
         self.completed: Mapping[CompletedKey, dict[str, Any]] = completed or {}
         self.attempt = attempt
         self.concurrency = concurrency
-        self.should_cancel = should_cancel
-        self.cancel_poll_s = cancel_poll_s
         self.infos: dict[str, NodeInfo] = build_infos(plan)
         self.state = RunState(self.infos)
         self.usage = UsageTotals()
@@ -147,18 +142,13 @@ class Engine:
         self.sink.emit(Event("run.started", payload={"attempt": self.attempt, "resumed": resumed}))
         state = self.state
         self._advance(n for n in self.plan.order if state.states[n] == "pending" and state.waiting[n] == 0)
-        watcher = asyncio.create_task(self._watch_cancel()) if self.should_cancel is not None else None
-        try:
-            if not state.finished:
-                await self._done.wait()
-            if self._fatal is not None:
-                await self._stop_tasks()
-                raise self._fatal  # as raised, so a host can tell a lost lease from a defect
-            if self._cancel_requested and not state.finished:
-                await self._cancel_all()
-        finally:
-            if watcher is not None:
-                watcher.cancel()
+        if not state.finished:
+            await self._done.wait()
+        if self._fatal is not None:
+            await self._stop_tasks()
+            raise self._fatal  # as raised, so a host can tell a lost lease from a defect
+        if self._cancel_requested and not state.finished:
+            await self._cancel_all()
         return await self._finish(started)
 
     # ------------------------------------------------------------ scheduling
@@ -314,20 +304,6 @@ class Engine:
         return redactor.value(outputs), None
 
     # ------------------------------------------------------------ cancellation and the end
-
-    async def _watch_cancel(self) -> None:
-        assert self.should_cancel is not None
-        while not self._done.is_set():
-            await asyncio.sleep(self.cancel_poll_s)
-            try:
-                answer = self.should_cancel()
-                if inspect.isawaitable(answer):
-                    answer = await answer
-                if answer:
-                    self.cancel()
-                    return
-            except Exception:  # a flaky check must not kill the run
-                logger.exception("should_cancel failed for run %s", self.run_id)
 
     async def _stop_tasks(self) -> None:
         tasks = list(self._tasks.values())

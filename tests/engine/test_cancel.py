@@ -34,20 +34,6 @@ async def test_cancel_stops_a_long_sleeper_promptly_and_marks_nodes_cancelled():
 
 
 @pytest.mark.asyncio
-async def test_should_cancel_is_polled_and_stops_the_run():
-    checks = []
-
-    async def should_cancel():
-        checks.append(1)
-        return len(checks) >= 2
-
-    sink = ListSink()
-    engine = Engine(long_plan(), sink, run_id="r", should_cancel=should_cancel, cancel_poll_s=0.02)
-    outcome = await asyncio.wait_for(engine.run(), 1)
-    assert outcome.status == "cancelled" and len(checks) == 2
-
-
-@pytest.mark.asyncio
 async def test_cancel_stops_map_items_in_flight():
     g = PlanBuilder().add("l", ListOf, items=[1, 2, 3]).add("s", Sleeper, seconds=10, map=("value", 2))
     sink = ListSink()
@@ -69,11 +55,3 @@ async def test_cancel_before_the_run_starts_runs_nothing():
     assert outcome.status == "cancelled"
     assert set(outcome.node_states.values()) == {"cancelled"}
     assert not sink.of_type("node.started")
-
-
-@pytest.mark.asyncio
-async def test_should_cancel_may_be_a_plain_function():
-    sink = ListSink()
-    engine = Engine(long_plan(), sink, run_id="r", should_cancel=lambda: True, cancel_poll_s=0.01)
-    outcome = await asyncio.wait_for(engine.run(), 1)
-    assert outcome.status == "cancelled"
