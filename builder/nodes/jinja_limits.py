@@ -74,9 +74,10 @@ def current() -> Budget:
     return budget if budget is not None else Budget()
 
 
-def start(seconds: float) -> Any:
-    """Begin a render's budget; returns the token for :func:`end`."""
-    return _BUDGET.set(Budget(seconds))
+def start(seconds: float) -> tuple[Any, Budget]:
+    """Begin a render's budget; returns (the token for :func:`end`, the budget)."""
+    budget = Budget(seconds)
+    return _BUDGET.set(budget), budget
 
 
 def end(token: Any) -> None:

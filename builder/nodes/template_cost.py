@@ -78,27 +78,33 @@ def _walk(node: nodes.Node) -> Any:
 
 
 def input_size(values: Any, cap: int) -> int:
-    """Characters in ``values`` (strings and bytes by length, other scalars as 8), counting past ``cap``
-    or past :data:`MAX_INLINE_ITEMS` containers and items returns more than ``cap``."""
+    """Characters in ``values`` (strings and bytes by length, other scalars and every container
+    item as 8); more than ``cap`` once past it or past :data:`MAX_INLINE_ITEMS` items."""
     total = 0
     items = 0
     stack = [values]
     while stack:
         value = stack.pop()
-        if isinstance(value, (str, bytes)):
+        kind = type(value)
+        if kind is str or kind is bytes:
             total += len(value)
-        elif isinstance(value, Mapping):
+            continue
+        if kind is dict or isinstance(value, Mapping):
             items += len(value)
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, Sequence):
+            for key, item in value.items():
+                if type(key) is str and type(item) is str:  # the common case, without the stack
+                    total += len(key) + len(item)
+                else:
+                    stack.append(key)
+                    stack.append(item)
+        elif kind is list or kind is tuple or isinstance(value, Sequence):
             items += len(value)
             stack.extend(value)
         else:
             total += 8
         if total > cap or items > MAX_INLINE_ITEMS:
             return cap + 1
-    return total + items
+    return total + 8 * items
 
 
 def inline(source: str, variables: Any, renders: int = 1) -> bool:
