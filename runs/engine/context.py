@@ -16,7 +16,8 @@ from typing import Any
 
 from builder.nodes.base import NodeError
 
-from .events import Event, EventSink
+from . import events
+from .events import EventSink
 
 TOKEN_INTERVAL_S = 0.008  # coalescing window for streamed deltas: low lag, few rows
 PREVIEW_STR = 500
@@ -59,8 +60,8 @@ class UsageTotals:
             if model not in self.models:
                 self.models.append(model)
 
-    def as_dict(self, *, with_model: bool = True) -> dict[str, Any]:
-        usage: dict[str, Any] = {
+    def as_dict(self, *, with_model: bool = True) -> events.Usage:
+        usage: events.Usage = {
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
             "total_tokens": self.prompt_tokens + self.completion_tokens,
@@ -131,8 +132,7 @@ class ExecContext:
             self._timer.cancel()
             self._timer = None
         self._buffer.clear()
-        self._sink.emit(Event("node.token", self.node_id, self.item,
-                              {"text": "", "attempt": self.attempt, "void": True}))
+        self._sink.emit(events.node_token(self.node_id, self.item, self.attempt, "", void=True))
 
     def usage(self, *, model: str, prompt_tokens: int, completion_tokens: int, cost: float | None) -> None:
         if threading.get_ident() != self._thread:
@@ -152,7 +152,7 @@ class ExecContext:
         if redactor:  # a model may repeat what it was sent; a secret split across deltas is caught in the output
             text = redactor.text(text)
         self._last_emit = time.monotonic()
-        self._sink.emit(Event("node.token", self.node_id, self.item, {"text": text, "attempt": self.attempt}))
+        self._sink.emit(events.node_token(self.node_id, self.item, self.attempt, text))
 
     def close(self, *, flush: bool = True) -> None:
         """End the attempt: emit buffered tokens (unless dropped) and refuse later ones."""
@@ -197,6 +197,6 @@ def preview_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k): preview(v, 1) for k, v in outputs.items()}
 
 
-def error_dict(error: NodeError) -> dict[str, Any]:
+def error_dict(error: NodeError) -> events.ErrorInfo:
     """The ``error`` of a node.failed payload."""
     return {"kind": error.kind, "message": error.message, "retryable": error.retryable, "field": error.field}

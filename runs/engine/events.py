@@ -32,7 +32,7 @@ class Usage(TypedDict, total=False):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
-    model: str
+    model: str | None
 
 
 class ErrorInfo(TypedDict, total=False):
@@ -65,6 +65,7 @@ class NodeFinishedPayload(TypedDict, total=False):
     outputs_preview: Required[dict[str, Any]]
     usage: Usage
     cost: float | None
+    items: int  # a mapped node: how many items it ran over
 
 
 class NodeFailedPayload(TypedDict):
@@ -140,11 +141,13 @@ def node_token(node_id: str, item: int | None, attempt: int, text: str, void: bo
 
 def node_finished(node_id: str, item: int | None, attempt: int, duration_ms: float,
                   outputs_preview: dict[str, Any], outputs: Any, inputs: Any = None,
-                  usage: Usage | None = None, cost: float | None = None) -> Event:
+                  usage: Usage | None = None, cost: float | None = None, items: int | None = None) -> Event:
     payload: NodeFinishedPayload = {"attempt": attempt, "duration_ms": duration_ms, "outputs_preview": outputs_preview}
     if usage is not None:
         payload["usage"] = usage
         payload["cost"] = cost
+    if items is not None:
+        payload["items"] = items
     data: dict[str, Any] = {"outputs": outputs}
     if inputs is not None:
         data["inputs"] = inputs

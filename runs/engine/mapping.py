@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from builder.nodes.base import NodeError
 
+from . import events
 from .context import UsageTotals, error_dict, preview_outputs
-from .events import Event
 from .state import NodeInfo
 
 if TYPE_CHECKING:
@@ -37,12 +37,12 @@ async def run_mapped(engine: Engine, info: NodeInfo, inputs: dict[str, Any]) -> 
     if not isinstance(items, list):
         got = "nothing" if port not in inputs else type(items).__name__
         error = NodeError(f"input {port!r} must be a list to map over, got {got}", kind="bad_input", field=port)
-        sink.emit(Event("node.started", node_id, None, {"attempt": 1}, {"inputs": inputs}))
+        sink.emit(events.node_started(node_id, None, 1, inputs))
         _fail(engine, info, inputs, error, t0)
         return
 
     count = len(items)
-    sink.emit(Event("node.started", node_id, None, {"attempt": 1, "items": count}, {"inputs": inputs}))
+    sink.emit(events.node_started(node_id, None, 1, inputs, items=count))
     results: list[dict[str, Any] | None] = [None] * count
     todo = []
     for i in range(count):
@@ -89,7 +89,7 @@ async def run_mapped(engine: Engine, info: NodeInfo, inputs: dict[str, Any]) -> 
 
     if failure:
         for i in sorted(in_flight.values()):
-            sink.emit(Event("node.skipped", node_id, i, {"state": "cancelled", "reason": "another item failed"}))
+            sink.emit(events.node_skipped(node_id, i, "cancelled", "another item failed"))
         i, error = failure[0]
         item_error = NodeError(f"item {i}: {error.message}", kind=error.kind, retryable=False, field=error.field)
         _fail(engine, info, inputs, item_error, t0)
@@ -97,14 +97,8 @@ async def run_mapped(engine: Engine, info: NodeInfo, inputs: dict[str, Any]) -> 
 
     outputs = _collect(info, results)
     duration_ms = round((time.perf_counter() - t0) * 1000.0, 3)
-    sink.emit(Event("node.finished", node_id, None, {
-        "attempt": 1,
-        "duration_ms": duration_ms,
-        "outputs_preview": preview_outputs(outputs),
-        "usage": totals.as_dict(),
-        "cost": totals.cost,
-        "items": count,
-    }, {"inputs": inputs, "outputs": outputs}))
+    sink.emit(events.node_finished(node_id, None, 1, duration_ms, preview_outputs(outputs), outputs, inputs,
+                                   usage=totals.as_dict(), cost=totals.cost, items=count))
     engine.state.succeed(node_id, outputs)
 
 
@@ -128,10 +122,6 @@ def _collect(info: NodeInfo, results: list[dict[str, Any] | None]) -> dict[str, 
 
 
 def _fail(engine: Engine, info: NodeInfo, inputs: dict[str, Any], error: NodeError, t0: float) -> None:
-    engine.sink.emit(Event("node.failed", info.id, None, {
-        "attempt": 1,
-        "duration_ms": round((time.perf_counter() - t0) * 1000.0, 3),
-        "error": error_dict(error),
-        "will_retry": False,
-    }, {"inputs": inputs}))
+    engine.sink.emit(events.node_failed(info.id, None, 1, round((time.perf_counter() - t0) * 1000.0, 3),
+                                        error_dict(error), False, inputs))
     engine.fail(info.id, error)

@@ -24,8 +24,9 @@ from typing import Any
 from builder.graph_types import Plan
 from builder.nodes.base import NodeError
 
+from . import events
 from .context import ExecContext, UsageTotals, error_dict, preview_outputs
-from .events import Event, EventSink
+from .events import EventSink
 from .mapping import run_mapped
 from .state import NodeInfo, RunState, build_infos
 
@@ -41,12 +42,12 @@ class RunOutcome:
 
     status: str  # "succeeded" | "failed" | "cancelled"
     outputs: dict[str, Any]
-    error: dict[str, Any] | None  # the first failure: {"node", "kind", "message"}
-    usage: dict[str, int]  # {"prompt_tokens", "completion_tokens", "total_tokens"}, this attempt only
+    error: events.ErrorInfo | None  # the first failure: {"node", "kind", "message"}
+    usage: events.Usage  # {"prompt_tokens", "completion_tokens", "total_tokens"}, this attempt only
     cost: float | None  # None when any provider call had an unknown price
     node_states: dict[str, str]
     duration_ms: float = 0.0
-    node_errors: dict[str, dict[str, Any]] = field(default_factory=dict)  # final error of each failed node
+    node_errors: dict[str, events.ErrorInfo] = field(default_factory=dict)  # final error of each failed node
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "outputs": self.outputs, "error": self.error, "usage": self.usage,
@@ -106,8 +107,8 @@ class Engine:
             self.usage.add(model=None, prompt_tokens=int(prior_usage.get("prompt_tokens") or 0),
                            completion_tokens=int(prior_usage.get("completion_tokens") or 0),
                            cost=prior_usage.get("cost", 0.0))
-        self.errors: dict[str, dict[str, Any]] = {}
-        self.first_error: dict[str, Any] | None = None
+        self.errors: dict[str, events.ErrorInfo] = {}
+        self.first_error: events.ErrorInfo | None = None
         self._sem = asyncio.Semaphore(concurrency)
         self._done = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -139,7 +140,7 @@ class Engine:
         self._started = True
         started = time.monotonic()
         resumed = self._apply_completed()
-        self.sink.emit(Event("run.started", payload={"attempt": self.attempt, "resumed": resumed}))
+        self.sink.emit(events.run_started(self.attempt, resumed))
         state = self.state
         self._advance(n for n in self.plan.order if state.states[n] == "pending" and state.waiting[n] == 0)
         if not state.finished:
@@ -179,8 +180,8 @@ class Engine:
                 self._tasks[node_id] = asyncio.create_task(self._execute(node_id, decision.inputs))
             else:
                 state.set(node_id, decision.state)
-                self.sink.emit(Event("node.skipped", node_id, None,
-                                     {"state": decision.state, "reason": decision.reason}))
+                # decide() only returns "ready", "skipped" or "abandoned", and this is not "ready"
+                self.sink.emit(events.node_skipped(node_id, None, decision.state, decision.reason))  # type: ignore[arg-type]
                 queue.extend(state.release_downstream(node_id))
         if state.finished:
             self._done.set()
@@ -239,7 +240,7 @@ class Engine:
                 ctx = ExecContext(run_id=self.run_id, node_id=node_id, item=item, attempt=attempt,
                                   run_inputs=self.run_inputs, services=self.services, sink=sink,
                                   usage_totals=totals, run_totals=self.usage)
-                sink.emit(Event("node.started", node_id, item, {"attempt": attempt}, {"inputs": inputs}))
+                sink.emit(events.node_started(node_id, item, attempt, inputs))
                 t0 = time.perf_counter()
                 error: NodeError | None = None
                 outputs: Any = None
@@ -269,21 +270,11 @@ class Engine:
                 ctx.close()
             outputs, error = self._redacted(outputs, error)
             if error is None:
-                sink.emit(Event("node.finished", node_id, item, {
-                    "attempt": attempt,
-                    "duration_ms": duration_ms,
-                    "outputs_preview": preview_outputs(outputs),
-                    "usage": totals.as_dict(),
-                    "cost": totals.cost,
-                }, {"inputs": inputs, "outputs": outputs}))
+                sink.emit(events.node_finished(node_id, item, attempt, duration_ms, preview_outputs(outputs), outputs,
+                                               inputs, usage=totals.as_dict(), cost=totals.cost))
                 return AttemptResult(outputs, None, totals, duration_ms)
             will_retry = error.retryable and attempt < total and not self._cancel_requested
-            sink.emit(Event("node.failed", node_id, item, {
-                "attempt": attempt,
-                "duration_ms": duration_ms,
-                "error": error_dict(error),
-                "will_retry": will_retry,
-            }, {"inputs": inputs}))
+            sink.emit(events.node_failed(node_id, item, attempt, duration_ms, error_dict(error), will_retry, inputs))
             if not will_retry:
                 return AttemptResult(None, error, totals, duration_ms)
             await asyncio.sleep(backoff_delay(node.retry.backoff_s, attempt, getattr(error, "retry_after", None)))
@@ -321,7 +312,7 @@ class Engine:
         for node_id in self.plan.order:
             if not state.is_terminal(node_id):
                 state.set(node_id, "cancelled")
-                self.sink.emit(Event("node.skipped", node_id, None, {"state": "cancelled", "reason": "run cancelled"}))
+                self.sink.emit(events.node_skipped(node_id, None, "cancelled", "run cancelled"))
 
     def _run_outputs(self) -> dict[str, Any]:
         outputs: dict[str, Any] = {}
@@ -334,6 +325,7 @@ class Engine:
 
     async def _finish(self, started: float) -> RunOutcome:
         states = self.state.states
+        status: events.RunStatus
         if any(s == "failed" for s in states.values()):
             status = "failed"
         elif self._cancelled:
@@ -343,14 +335,8 @@ class Engine:
         outputs = self._run_outputs()
         usage = self.usage.as_dict(with_model=False)
         duration_ms = round((time.monotonic() - started) * 1000.0, 3)
-        self.sink.emit(Event("run.finished", payload={
-            "status": status,
-            "outputs_preview": preview_outputs(outputs),
-            "error": self.first_error,
-            "usage": usage,
-            "cost": self.usage.cost,
-            "duration_ms": duration_ms,
-        }, data={"outputs": outputs}))
+        self.sink.emit(events.run_finished(status, self.first_error, usage, self.usage.cost,
+                                           duration_ms, preview_outputs(outputs), outputs))
         await self.sink.flush()
         return RunOutcome(status=status, outputs=outputs, error=self.first_error, usage=usage,
                           cost=self.usage.cost, node_states=dict(states), duration_ms=duration_ms,
