@@ -172,12 +172,14 @@ class RenderPool:
             self.kills += 1
             raise TemplateLimit("time", f"the template took longer than {seconds:g} seconds") from None
         except (ChildDied, ValueError):  # ended early, or a reply that is not JSON
-            raise TemplateLimit("memory", "the template was stopped at the renderer's memory or CPU limit "
+            raise TemplateLimit("memory", "the template was stopped at a render's memory or CPU limit "
                                           f"({MEMORY_MB} MB)") from None
         finally:
             self._release(child, healthy)
         if "error" in reply:
             limit, message = reply["error"]
+            if limit == "memory":
+                message = f"the template needs more than the {MEMORY_MB} MB of memory a render may use"
             raise TemplateLimit(str(limit), str(message))
         texts = reply.get("ok")
         if not isinstance(texts, list) or len(texts) != len(batch) or not all(isinstance(t, str) for t in texts):

@@ -115,3 +115,15 @@ ORDINARY = [
 @pytest.mark.parametrize(("template", "variables", "expected"), ORDINARY)
 def test_ordinary_templates_render_as_before(template, variables, expected):
     assert templating.render(template, variables) == expected
+
+
+def test_a_render_that_evades_the_size_checks_meets_the_render_memory_limit():
+    # 200 distinct strings of 2 MB in one list literal: each is under every size limit, together
+    # they are 400 MB, past the render process's 256 MB address-space cap.
+    template = "{% set a = 'x' * 1999990 %}{{ [" + ",".join(f"a ~ '{i}'" for i in range(200)) + "]|length }}"
+    before = peak_rss_mb()
+    with pytest.raises(NodeError) as caught:
+        templating.render(template, {})
+    assert "MB of memory a render may use" in caught.value.message
+    assert peak_rss_mb() - before < 50
+    assert templating.render("{% for i in range(2) %}{{ i }}{% endfor %}", {}) == "01"  # a fresh child
