@@ -121,3 +121,28 @@ def test_other_renders_keep_their_latency_while_a_bomb_runs(ctx):
     latencies, bomb = asyncio.run(scenario())
     assert isinstance(bomb, NodeError)
     assert max(latencies) < 0.25, f"slowest ordinary render {max(latencies):.3f}s after it was due"
+
+
+def test_a_text_join_template_bomb_does_not_hold_the_event_loop(ctx):
+    spec = registry.get("text.join")
+
+    async def join() -> Any:
+        try:
+            return await spec.run(ctx, spec.parse_config({"template": BOMBS[0]}), {"texts": ["a", "b"]})
+        except NodeError as exc:
+            return exc
+
+    result, gap, took = asyncio.run(while_ticking(join()))
+    assert isinstance(result, NodeError) and re.search(LIMIT_WORDS, result.message), result
+    assert gap < 0.25, f"the event loop was held for {gap:.2f}s"
+
+
+def test_a_judge_rubric_bomb_does_not_hold_the_event_loop():
+    from builder.providers.registry import make_chat
+    from experiments.scoring import ScoreContext, judge
+
+    context = ScoreContext(chat=lambda provider, credential: make_chat(provider))
+    cfg = {"provider": "fake", "model": "fake-small", "rubric": BOMBS[0]}
+    result, gap, took = asyncio.run(while_ticking(judge("out", "exp", cfg, context, {"q": "x"})))
+    assert result.score is None and re.search(LIMIT_WORDS, result.error or ""), result
+    assert gap < 0.25, f"the event loop was held for {gap:.2f}s"
