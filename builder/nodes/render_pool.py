@@ -73,38 +73,47 @@ class _Child:
         self.niced = False
         self.ready = False
 
-    def request(self, body: bytes, deadline: float) -> dict[str, Any]:
-        if not self.ready:  # the child says so once its imports are done: start-up is not render time
-            budget = deadline - time.monotonic()
-            self.niced = True  # (no lowering while it starts)
-            try:
-                self._read(_HEADER.size, time.monotonic() + START_SECONDS)
-            finally:
-                self.niced = False
-            self.ready = True
-            deadline = time.monotonic() + budget
+    def wait_ready(self) -> None:
+        """The child writes an empty frame once its imports are done: start-up is not render time."""
+        try:
+            ready = self._read(_HEADER.size, time.monotonic() + START_SECONDS, lower=False)
+        except (TimeoutError, ChildDied):
+            ready = b""
+        if ready != _HEADER.pack(0):
+            raise TemplateLimit("error", "the template renderer did not start; try again")
+        self.ready = True
+
+    def request(self, body: bytes, seconds: float) -> dict[str, Any]:
+        """Send one request and wait for its reply until ``seconds`` (plus the grace) have passed;
+        raises TimeoutError, ChildDied, or TemplateLimit for an oversized or malformed reply."""
+        if not self.ready:
+            self.wait_ready()
+        deadline = time.monotonic() + seconds + GRACE_SECONDS
         try:
             self._in.write(_HEADER.pack(len(body)) + body)
             self._in.flush()
         except (BrokenPipeError, OSError) as exc:
             raise ChildDied() from exc
-        header = self._read(_HEADER.size, deadline)
-        size = _HEADER.unpack(header)[0]
+        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
         if size > MAX_REPLY_BYTES:
             raise TemplateLimit("output", f"the rendered template is longer than {MAX_OUTPUT_CHARS:,} characters")
-        reply = json.loads(self._read(size, deadline).decode("utf-8", "surrogatepass"))
-        self.renders += 1
+        try:
+            reply = json.loads(self._read(size, deadline).decode("utf-8", "surrogatepass"))
+        except ValueError:
+            reply = None
         if not isinstance(reply, dict):
-            raise ChildDied()
+            raise TemplateLimit("error", "the template renderer gave a malformed answer")
+        self.renders += 1
         return reply
 
-    def _read(self, n: int, deadline: float) -> bytes:
+    def _read(self, n: int, deadline: float, lower: bool = True) -> bytes:
         chunks: list[bytes] = []
         poller = select.poll()
         poller.register(self._out, select.POLLIN | select.POLLHUP | select.POLLERR)
         while n:
             left = deadline - time.monotonic()
-            if not self.niced and NICE and left > 0 and not poller.poll(min(left, NICE_AFTER_SECONDS) * 1000):
+            if lower and not self.niced and NICE and left > 0 \
+                    and not poller.poll(min(left, NICE_AFTER_SECONDS) * 1000):
                 self._lower_priority()
                 continue
             if left <= 0 or not poller.poll(left * 1000):
@@ -165,19 +174,23 @@ class RenderPool:
         child = self._acquire()
         healthy = False
         try:
-            reply = child.request(body, time.monotonic() + seconds + GRACE_SECONDS)
-            healthy = int(reply.get("rss_kb", 0)) < RECYCLE_RSS_MB * 1024 and reply.get("error", [""])[0] != "memory" \
-                and not child.niced
+            reply = child.request(body, seconds)
+            error = reply.get("error")
+            if error is not None and not (isinstance(error, list) and len(error) == 2):
+                raise TemplateLimit("error", "the template renderer gave a malformed answer")
+            rss_kb = reply.get("rss_kb")
+            healthy = isinstance(rss_kb, int) and rss_kb < RECYCLE_RSS_MB * 1024 and not child.niced \
+                and (error is None or error[0] != "memory")
         except TimeoutError:
             self.kills += 1
             raise TemplateLimit("time", f"the template took longer than {seconds:g} seconds") from None
-        except (ChildDied, ValueError):  # ended early, or a reply that is not JSON
+        except ChildDied:
             raise TemplateLimit("memory", "the template was stopped at a render's memory or CPU limit "
                                           f"({MEMORY_MB} MB)") from None
         finally:
             self._release(child, healthy)
-        if "error" in reply:
-            limit, message = reply["error"]
+        if error is not None:
+            limit, message = error
             if limit == "memory":
                 message = f"the template needs more than the {MEMORY_MB} MB of memory a render may use"
             raise TemplateLimit(str(limit), str(message))
@@ -189,12 +202,14 @@ class RenderPool:
     def _acquire(self) -> _Child:
         deadline = time.monotonic() + ACQUIRE_SECONDS
         with self._cond:
+            self._drop_dead_idle()
             while not self._idle and len(self._busy) + self._starting >= self.size:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TemplateLimit("time", "every template renderer stayed busy for "
                                                 f"{ACQUIRE_SECONDS:g} seconds; try again")
                 self._cond.wait(left)
+                self._drop_dead_idle()
             if self._idle:
                 child = self._idle.pop()
                 self._busy.add(child)
@@ -214,6 +229,12 @@ class RenderPool:
             self._warm_spare()
         return child
 
+    def _drop_dead_idle(self) -> None:
+        """Forget idle children that died meanwhile (killed from outside), under the lock."""
+        for child in [c for c in self._idle if c.proc.poll() is not None]:
+            self._idle.remove(child)
+            child.kill()
+
     def _warm_spare(self) -> None:
         """With every child busy and room left, start one more in the background (under the lock),
         so the next render does not wait ~0.1 s for an interpreter to start."""
@@ -224,9 +245,13 @@ class RenderPool:
                          name="fomo-render-spare").start()
 
     def _start_spare(self, generation: int) -> None:
+        child: _Child | None = None
         try:
-            child: _Child | None = _Child()
-        except OSError:
+            child = _Child()
+            child.wait_ready()
+        except (OSError, TemplateLimit):
+            if child is not None:
+                child.kill()
             child = None
         with self._cond:
             self._starting -= 1

@@ -146,3 +146,22 @@ def test_a_judge_rubric_bomb_does_not_hold_the_event_loop():
     result, gap, took = asyncio.run(while_ticking(judge("out", "exp", cfg, context, {"q": "x"})))
     assert result.score is None and re.search(LIMIT_WORDS, result.error or ""), result
     assert gap < 0.25, f"the event loop was held for {gap:.2f}s"
+
+
+def test_a_render_process_that_dies_fails_its_render_and_is_replaced(ctx):
+    import os
+    import signal
+
+    async def scenario() -> Any:
+        await run_node(ctx, "{% for c in 'warm' %}{{ c }}{% endfor %}")
+        before = set(pool().pids())
+        bomb = asyncio.create_task(run_node(ctx, BOMBS[2]))
+        await asyncio.sleep(0.3)
+        for pid in before:
+            os.kill(pid, signal.SIGKILL)
+        return await bomb
+
+    result = asyncio.run(scenario())
+    assert isinstance(result, NodeError) and "memory or CPU limit" in result.message
+    out = asyncio.run(run_node(ctx, "{% for i in range(3) %}{{ i }}{% endfor %}"))
+    assert out["text"] == "012"
