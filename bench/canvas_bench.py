@@ -27,7 +27,7 @@ value), so ``--reps`` defaults to 5 drags.
 
 A median says nothing of the frames around it, so two more figures come from the same drags:
 canvas_pan_worst_frame_ms, the slowest panned frame (at a far zoom the canvas draws its pan
-picture at the first step, see frontend/src/lib/panSnapshot.ts), and canvas_pan_release_ms,
+picture at the first step, see frontend/src/editor/canvas/panSnapshot.ts), and canvas_pan_release_ms,
 the main thread's work from the release until two frames later (the canvas giving back its
 live layers); medians of ``--reps`` drags.
 

@@ -1,7 +1,7 @@
 """Drag-panning a big pipeline zoomed far out, in Chromium against the real stack.
 
 While such a pan lasts the canvas shows one picture of its nodes and edges instead of the node
-and edge layers (see frontend/src/lib/panSnapshot.ts). The picture must show the nodes where
+and edge layers (see frontend/src/editor/canvas/panSnapshot.ts). The picture must show the nodes where
 they are, with their state's colours (here: the selected node's blue), move with the view, and
 give the live canvas back when the mouse is released, with selection working as before, and
 show what has changed since at the next pan.
