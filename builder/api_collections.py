@@ -13,30 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.policy import Action, require
-from builder.serializers import StrictSerializer
 from builder.vectors import VectorError, VectorStore
 from fomo.errors import DomainError
+from fomo.http import StrictSerializer, body, query_int
 
 MAX_PEEK = 200
 
 
 def store_for(workspace_id: int) -> VectorStore:
     return VectorStore(workspace_id, path=settings.DATA_DIR / "chroma")
-
-
-def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise DomainError(f"{name} must be an integer", code="invalid") from None
-    if not low <= value <= high:
-        raise DomainError(f"{name} must be between {low} and {high}", code="invalid")
-    return value
 
 
 def _raise(exc: VectorError) -> None:
@@ -54,8 +40,8 @@ class CollectionList(APIView):
 class CollectionDetail(APIView):
     def get(self, request: Request, workspace_id: int, name: str) -> Response:
         require(request.user, workspace_id, Action.READ)
-        limit = _int_param(request, "limit", 20, 1, MAX_PEEK)
-        offset = _int_param(request, "offset", 0, 0, 10**9)
+        limit = query_int(request, "limit", 20, 1, MAX_PEEK)
+        offset = query_int(request, "offset", 0, 0, 10**9)
         store = store_for(workspace_id)
         try:
             count = store.count(name)

@@ -21,14 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
-from builder.credentials import Credential
-from builder.models import Role
+from builder import credentials
+from builder.models import Credential, Role
 from builder.netguard import base_url_problem
 from builder.policy import Action, require, role_in
 from builder.providers.registry import PROVIDERS
-from builder.serializers import StrictSerializer
 from fomo.errors import Conflict, Forbidden
+from fomo.http import StrictSerializer, body
 
 # "http": a secret that http.request sends in a header, only to URLs under the credential's base URL.
 HTTP = "http"
@@ -97,7 +96,7 @@ class WorkspaceCredentials(APIView):
             raise serializers.ValidationError({"base_url": [_NEEDS_BASE_URL]})
         cred = Credential(workspace_id=workspace_id, provider=data["provider"], name=data["name"],
                           base_url=data.get("base_url", ""), created_by=request.user)
-        cred.set_secret(data["secret"])
+        credentials.set_secret(cred, data["secret"])
         _save(cred)
         return Response(credential_json(cred, role), status=201)
 
@@ -119,7 +118,7 @@ class CredentialDetail(APIView):
                 raise Forbidden(_MOVE_NEEDS_SECRET)
             cred.base_url = data["base_url"]
         if data.get("secret"):
-            cred.set_secret(data["secret"])
+            credentials.set_secret(cred, data["secret"])
         cred.updated_at = timezone.now()
         _save(cred)
         return Response(credential_json(cred, role))

@@ -9,11 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.models import Pipeline, Workspace
 from builder.policy import Action, require, workspaces_of
-from builder.serializers import StrictSerializer, pipeline_detail
+from builder.serializers import pipeline_detail
 from builder.templates_gallery import TEMPLATES
+from fomo.http import StrictSerializer, body
 
 
 class TemplateUse(StrictSerializer):

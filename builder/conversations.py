@@ -8,36 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from builder import tokens
 from builder.documents import release_connection
-from builder.models import Workspace
+from builder.models.conversation import MAX_SESSION_CHARS, Conversation, ConversationMessage
 
 MAX_MESSAGES = 200
-MAX_SESSION_CHARS = 200
 MESSAGE_OVERHEAD_TOKENS = 4  # role and separators, as chat formats count them
-
-
-class Conversation(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
-    session = models.CharField(max_length=MAX_SESSION_CHARS)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "session"], name="one_conversation_per_session")]
-
-
-class ConversationMessage(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    role = models.CharField(max_length=20)
-    content = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["id"]
 
 
 class SessionError(ValueError):
@@ -121,7 +101,7 @@ class MemoryStore:
 
     def sessions(self) -> list[dict[str, Any]]:
         rows = Conversation.objects.filter(workspace_id=self.workspace_id).annotate(
-            count=models.Count("messages")).order_by("-updated_at")
+            count=Count("messages")).order_by("-updated_at")
         return [{"session": c.session, "messages": c.count, "created_at": c.created_at.isoformat(),
                  "updated_at": c.updated_at.isoformat()} for c in rows]
 

@@ -21,12 +21,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.db import close_old_connections, models
-from django.utils import timezone
+from django.db import close_old_connections
 
-from builder.models import Workspace
+from builder.models import Credential
 from builder.providers.base import ProviderError
-from builder.providers.registry import PROVIDERS
 
 KEY_FILE_NAME = "encryption_keys"
 
@@ -130,37 +128,15 @@ def mask(secret: str) -> str:
     return f"{head}…{secret[-4:]}"
 
 
-# ---------------------------------------------------------------- the model
+def set_secret(credential: Credential, secret: str) -> None:
+    """Store ``secret`` on the (unsaved) row: encrypted with the newest key, and its masked hint."""
+    credential.secret_encrypted = encrypt(secret)
+    credential.hint = mask(secret)
 
 
-class Credential(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="credentials")
-    # Model providers, plus "http": a secret that http.request sends in a header under base_url.
-    provider = models.CharField(max_length=40, choices=[*((p.name, p.title) for p in PROVIDERS.values()),
-                                                        ("http", "HTTP header (for HTTP request nodes)")])
-    name = models.CharField(max_length=120)
-    secret_encrypted = models.TextField()
-    hint = models.CharField(max_length=40, blank=True, default="")
-    base_url = models.CharField(max_length=2000, blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = "builder"
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="one_credential_name_per_ws")]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.provider}, {self.hint})"
-
-    def set_secret(self, secret: str) -> None:
-        self.secret_encrypted = encrypt(secret)
-        self.hint = mask(secret)
-
-    def secret(self) -> str:
-        return decrypt(self.secret_encrypted)
+def secret_of(credential: Credential) -> str:
+    """The secret in the clear, for checks and tests; a run gets it through :func:`resolve_credential`."""
+    return decrypt(credential.secret_encrypted)
 
 
 def rotate_all() -> int:

@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from builder.models import Pipeline, PipelineVersion
+from fomo.http import StrictSerializer
 
 
 def _user(u: Any) -> str | None:
@@ -52,17 +53,6 @@ def version_summary(v: PipelineVersion) -> dict[str, Any]:
 
 def version_detail(v: PipelineVersion) -> dict[str, Any]:
     return {**version_summary(v), "graph": v.graph}
-
-
-class StrictSerializer(serializers.Serializer):
-    """Rejects fields it does not declare, so a body can never set server-owned fields."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
-        return super().to_internal_value(data)
 
 
 class GraphField(serializers.JSONField):

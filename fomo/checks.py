@@ -1,4 +1,5 @@
-"""Production settings checked at start-up (every ``manage.py`` command, ``check --deploy``).
+"""Production settings checked at start-up (every ``manage.py`` command, ``check --deploy``); registered
+by :class:`fomo.apps.FomoConfig` when Django starts.
 
 * ``fomo.E001``: ``DEBUG`` off with ``ALLOWED_HOSTS`` containing ``*`` is refused.
 * ``fomo.E002`` / ``fomo.W002``: Redis must not evict keys (``maxmemory-policy noeviction``): an
@@ -23,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning
 
 
-@register()
 def allowed_hosts_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     if not settings.DEBUG and "*" in settings.ALLOWED_HOSTS:
         return [Error("ALLOWED_HOSTS contains '*' while DEBUG is off",
@@ -45,7 +45,6 @@ def redis_policy(url: str) -> str | None:
         client.close()
 
 
-@register()
 def redis_eviction_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     try:
         policy = redis_policy(settings.REDIS_URL)
@@ -120,7 +119,6 @@ def _level(msg: str, hint: str, error_id: str) -> CheckMessage:
     return Warning(msg, hint=hint, id=warn_id) if settings.DEBUG else Error(msg, hint=hint, id=error_id)
 
 
-@register()
 def encryption_key_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     from builder.credentials import EncryptionKeyError
 

@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.policy import ops_workspaces, pipeline_for
-from builder.serializers import StrictSerializer
 from fomo.errors import Forbidden
+from fomo.http import StrictSerializer
 from runs import retention
 from runs.heartbeat import KEY_PREFIX
 from runs.models import PruneRecord, Run, RunStatus
@@ -90,7 +90,7 @@ def workers(held: dict[str, int]) -> list[dict[str, Any]] | None:
 def snapshot(workspaces: list[int] | None) -> dict[str, Any]:
     runs = _runs(workspaces)
     now = timezone.now()
-    by_status = {s.value: 0 for s in RunStatus}
+    by_status = dict.fromkeys(RunStatus.values, 0)
     for row in runs.values("status").annotate(n=Count("id")):
         by_status[row["status"]] = row["n"]
     running = runs.filter(status=RunStatus.RUNNING)

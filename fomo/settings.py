@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "runs",
     "teams",
     "experiments",
+    "fomo",  # no models: registers the start-up checks (fomo/apps.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]

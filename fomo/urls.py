@@ -9,7 +9,6 @@ from builder import api_documents as bd
 from builder import api_templates as bt
 from builder import views
 from experiments.urls import api as experiments_api
-from fomo import checks  # noqa: F401 - registers the start-up checks (fomo/checks.py)
 from fomo.health import healthz
 from fomo.ops import OpsView, PipelinePruned, ops_page
 from runs import api as r

@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.policy import workspaces_of
 from fomo.errors import DomainError, Forbidden
+from fomo.http import body
 from teams import serializers as s
 from teams.auth import close_token_sockets
 from teams.keys import new_api_token

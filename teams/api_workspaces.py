@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.models import Workspace
 from builder.policy import Action, require
+from fomo.http import body, clamped_int
 from teams import members
 from teams import serializers as s
 from teams.models import Activity, Invite
@@ -105,10 +105,7 @@ class InviteAccept(APIView):
 class ActivityList(APIView):
     def get(self, request: Request, workspace_id: int) -> Response:
         ws, _ = workspace_for(request.user, workspace_id, Action.READ)
-        try:
-            limit = max(1, min(500, int(request.query_params.get("limit", "100"))))
-        except ValueError:
-            limit = 100
+        limit = clamped_int(request.query_params.get("limit"), 100, 1, 500)
         rows = Activity.objects.filter(workspace=ws).select_related("actor")
         if (before := request.query_params.get("before", "")).isdigit():
             rows = rows.filter(pk__lt=int(before))

@@ -6,10 +6,10 @@ from typing import Any
 from rest_framework import serializers
 
 from builder.models import Role
-from builder.serializers import StrictSerializer
+from fomo.http import StrictSerializer
 from teams.models import ApiToken, Invite, ShareLink
 
-ROLES = [r.value for r in Role]
+ROLES = list(Role.values)
 
 
 def _iso(dt: Any) -> str | None:

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from builder import credentials as creds
-from builder.credentials import Credential, resolve_credential
-from builder.models import Workspace
+from builder.credentials import resolve_credential
+from builder.models import Credential, Workspace
 from builder.providers.base import ProviderError
 
 pytestmark = pytest.mark.postgres
@@ -55,7 +55,7 @@ def raw_column(pk: int) -> str:
 def test_the_secret_is_encrypted_at_rest_and_decrypts_back(cred):
     column = raw_column(cred["id"])
     assert SECRET not in column and "TOPSECRET" not in column
-    assert Credential.objects.get(pk=cred["id"]).secret() == SECRET
+    assert creds.secret_of(Credential.objects.get(pk=cred["id"])) == SECRET
 
 
 def test_a_key_file_is_generated_with_mode_0600(cred, key_dir):
@@ -68,7 +68,7 @@ def test_keys_from_the_environment_are_used_first_key_encrypting(ws, users, monk
     new, old = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     monkeypatch.setenv("FOMO_ENCRYPTION_KEYS", f"{new},{old}")
     c = Credential(workspace=ws, provider="openai", name="env")
-    c.set_secret(SECRET)
+    creds.set_secret(c, SECRET)
     c.save()
     assert Fernet(new.encode()).decrypt(raw_column(c.pk).encode()).decode() == SECRET
     assert not (key_dir / "encryption_keys").exists()
@@ -85,7 +85,7 @@ def test_rotation_re_encrypts_every_secret_with_a_new_key(cred, key_dir):
     assert Fernet(keys[0].encode()).decrypt(after.encode()).decode() == SECRET
     with pytest.raises(InvalidToken):
         Fernet(old_key).decrypt(after.encode())
-    assert Credential.objects.get(pk=cred["id"]).secret() == SECRET
+    assert creds.secret_of(Credential.objects.get(pk=cred["id"])) == SECRET
 
 
 def test_no_credential_route_ever_returns_the_secret(as_user, ws, cred):
@@ -139,7 +139,7 @@ def test_a_new_secret_replaces_the_old_one_and_its_hint(as_user, cred):
     resp = as_user("bob").patch(f"/api/credentials/{cred['id']}", {"secret": "sk-other-key-zzzz9999"},
                                 format="json")
     assert resp.json()["hint"] == "sk-…9999"
-    assert Credential.objects.get(pk=cred["id"]).secret() == "sk-other-key-zzzz9999"
+    assert creds.secret_of(Credential.objects.get(pk=cred["id"])) == "sk-other-key-zzzz9999"
 
 
 def test_strangers_get_404_on_every_route(as_user, ws, cred):

@@ -12,12 +12,12 @@ from http.server import ThreadingHTTPServer
 import httpx
 import pytest
 
-from builder.credentials import Credential
-from builder.models import Workspace
+from builder.credentials import set_secret
+from builder.models import Credential, Workspace
 from builder.netguard import Policy
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
-from builder.nodes.http_request import under_base
+from builder.nodes.http.request import under_base
 from runs.services import RunServices
 from tests.api.conftest import as_user, users  # noqa: F401
 from tests.netguard.conftest import Routes, _Handler
@@ -53,7 +53,7 @@ def ws(users, settings, tmp_path, monkeypatch):  # noqa: F811
 
 def credential(ws: Workspace, base_url: str, provider: str = "http") -> Credential:
     cred = Credential(workspace=ws, provider=provider, name=f"api-{provider}-{base_url}", base_url=base_url)
-    cred.set_secret(SECRET)
+    set_secret(cred, SECRET)
     cred.save()
     return cred
 

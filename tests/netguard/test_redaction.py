@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from builder.credentials import Credential
+from builder.credentials import set_secret
 from builder.graph import validate
 from builder.graph_doc import GraphDoc
-from builder.models import Workspace
+from builder.models import Credential, Workspace
 from builder.netguard import Policy
 from runs.engine import ListSink, execute
 from runs.engine.redaction import REDACTED, Redactor
@@ -38,7 +38,7 @@ def ws(users, settings, tmp_path, monkeypatch):  # noqa: F811
 
 def reflecting_run(ws: Workspace, base: str, path: str, **config: object) -> ListSink:
     cred = Credential(workspace=ws, provider="http", name="echo", base_url=base)
-    cred.set_secret(SECRET)
+    set_secret(cred, SECRET)
     cred.save()
     g = GraphDoc()
     g.node("call", "http.request", {"url": f"{base}{path}", "response": "json", "auth_credential": str(cred.pk),

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from builder.credentials import Credential
-from builder.models import Workspace
+from builder.credentials import set_secret
+from builder.models import Credential, Workspace
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
 from runs.services import RunServices
@@ -31,7 +31,7 @@ def ws(users, settings, tmp_path, monkeypatch):  # noqa: F811
 @pytest.fixture
 def cred(ws) -> Credential:
     made = Credential(workspace=ws, provider="http", name="api", base_url="https://api.example.com/v1")
-    made.set_secret(SECRET)
+    set_secret(made, SECRET)
     made.save()
     return made
 

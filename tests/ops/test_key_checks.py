@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from cryptography.fernet import Fernet
 
-from builder.credentials import Credential
-from builder.models import Workspace
+from builder.credentials import set_secret
+from builder.models import Credential, Workspace
 from fomo import checks, launcher
 
 KEY_A = Fernet.generate_key().decode()
@@ -31,7 +31,7 @@ def ids(found):
 
 def store_credential(name: str = "main") -> Credential:
     cred = Credential(workspace=Workspace.objects.create(name="W"), provider="openai", name=name)
-    cred.set_secret("sk-test-abcdef123456")
+    set_secret(cred, "sk-test-abcdef123456")
     cred.save()
     return cred
 

@@ -15,8 +15,8 @@ import pytest
 from django.urls import URLResolver
 from rest_framework.test import APIClient
 
-from builder.credentials import Credential
-from builder.models import Pipeline, PipelineVersion, Workspace
+from builder.credentials import set_secret
+from builder.models import Credential, Pipeline, PipelineVersion, Workspace
 from fomo import urls
 from runs.models import Run
 from teams.keys import new_api_token, new_link_token
@@ -200,7 +200,7 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
 
     get_user_model().objects.create_user("dora", password="dora-pass-123")
     credential = Credential(workspace=pipeline.workspace, provider="openai", name="main")
-    credential.set_secret("sk-test-abcdef123456")
+    set_secret(credential, "sk-test-abcdef123456")
     credential.save()
     from builder.conversations import MemoryStore
     from builder.documents import Document
