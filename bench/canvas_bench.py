@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
-from builder.nodes.merge import MERGE_PORTS  # noqa: E402
+from builder.nodes.merge.merge import MERGE_PORTS  # noqa: E402
 from tests.integration.stack import USERS, start_stack  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

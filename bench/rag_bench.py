@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from qa_questions import QA  # noqa: E402
 
-from builder.nodes.vector_common import text_id  # noqa: E402
+from builder.nodes.vector._common import text_id  # noqa: E402
 from builder.providers import local_embed, local_static  # noqa: E402
 from builder.providers.local_embed import LocalEmbedder  # noqa: E402
 from builder.templates_gallery import qa_ingest  # noqa: E402

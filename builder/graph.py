@@ -23,9 +23,9 @@ from builder.graph_checks import (
     resolve,
 )
 from builder.graph_types import Edge, GraphError, Plan, PlannedNode
-from builder.nodes import port_values
 from builder.nodes.base import Port, Registry
 from builder.nodes.catalog import registry as catalog_registry
+from builder.nodes.support import port_values
 
 log = logging.getLogger(__name__)
 

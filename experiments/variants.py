@@ -9,7 +9,7 @@ from typing import Any
 
 from builder.graph import validate, validate_inputs
 from builder.graph_types import Plan
-from builder.nodes import port_values
+from builder.nodes.support import port_values
 from fomo import jsonsafe
 
 MAX_VARIANTS = 10

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from builder.nodes.base import Registry
-from builder.nodes.classify import ClassifyNode
-from builder.nodes.document_load import DocumentLoadNode
-from builder.nodes.embed import EmbedNode
-from builder.nodes.http_request import HttpRequestNode
-from builder.nodes.input_node import InputNode
-from builder.nodes.json_extract import JsonExtractNode
-from builder.nodes.llm_chat import LlmChatNode
-from builder.nodes.memory import MemoryLoadNode, MemorySaveNode
-from builder.nodes.merge import MergeNode
-from builder.nodes.output_node import OutputNode
-from builder.nodes.output_parse import OutputParseNode
+from builder.nodes.document.load import DocumentLoadNode
+from builder.nodes.embed.embed import EmbedNode
+from builder.nodes.filter.filter import FilterNode
+from builder.nodes.http.request import HttpRequestNode
+from builder.nodes.input.input import InputNode
+from builder.nodes.json.extract import JsonExtractNode
+from builder.nodes.llm.chat import LlmChatNode
+from builder.nodes.memory.load import MemoryLoadNode, MemorySaveNode
+from builder.nodes.merge.merge import MergeNode
+from builder.nodes.output.output import OutputNode
+from builder.nodes.output.parse import OutputParseNode
 from builder.nodes.prompt_template import PromptTemplateNode
-from builder.nodes.router import RouterNode
-from builder.nodes.text_constant import TextConstantNode
-from builder.nodes.text_filter import FilterNode
+from builder.nodes.router.classify import ClassifyNode
+from builder.nodes.router.router import RouterNode
+from builder.nodes.text.constant import TextConstantNode
+from builder.nodes.text.split import TextSplitNode
 from builder.nodes.text_join import TextJoinNode
-from builder.nodes.text_split import TextSplitNode
-from builder.nodes.vector_delete import VectorDeleteNode
-from builder.nodes.vector_query import VectorQueryNode
-from builder.nodes.vector_upsert import VectorUpsertNode
+from builder.nodes.vector.delete import VectorDeleteNode
+from builder.nodes.vector.query import VectorQueryNode
+from builder.nodes.vector.upsert import VectorUpsertNode
 
 registry = Registry()
 registry.register(InputNode)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 
 from builder.graph import validate, validate_inputs
-from builder.nodes.text_split import split_tokens
+from builder.nodes.text.split import split_tokens
 from runs.engine.events import ListSink
 from runs.engine.scheduler import execute
 

@@ -5,7 +5,7 @@ import pytest
 
 from builder.graph import ports_for
 from builder.nodes.catalog import registry
-from builder.nodes.classify import choose, system_prompt
+from builder.nodes.router.classify import choose, system_prompt
 
 NAMES = ["billing", "shipping", "tech_support"]
 

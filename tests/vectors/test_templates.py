@@ -7,7 +7,7 @@ import pytest
 
 from builder.graph import validate
 from builder.models import Pipeline, Workspace
-from builder.nodes.text_split import split_tokens
+from builder.nodes.text.split import split_tokens
 from builder.templates_gallery import TEMPLATES, qa_ingest, qa_question, sample
 from tests.api.conftest import as_user, users  # noqa: F401
 

@@ -1,7 +1,7 @@
 """vector.upsert, vector.query and vector.delete on the engine, against embedded Chroma."""
 from __future__ import annotations
 
-from builder.nodes.vector_common import text_id
+from builder.nodes.vector._common import text_id
 
 from .conftest import node_outputs, run_graph
 from .graphs import ask, delete, ingest

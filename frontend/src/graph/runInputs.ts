@@ -1,7 +1,7 @@
 /**
  * What a pipeline takes and gives: its run inputs (its `input` nodes) and its output names (its
- * `output` nodes), read from the graph by the server's rules (builder/nodes/input_node.py and
- * output_node.py). The run form, the API examples, the experiment form and the chat playground
+ * `output` nodes), read from the graph by the server's rules (builder/nodes/input/input.py and
+ * output/output.py). The run form, the API examples, the experiment form and the chat playground
  * all read them here.
  */
 import type { GraphDoc, GraphNode } from "../shared/api/types";

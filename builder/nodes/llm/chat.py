@@ -5,8 +5,8 @@ from typing import Any
 
 from pydantic import Field
 
-from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
+from builder.nodes.support import provider_fields
 from builder.providers.base import ChatParams
 
 

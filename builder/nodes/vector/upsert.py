@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
-from builder.nodes.vector_common import call_store, collection_field, store_of, text_id, valid_collection
+from builder.nodes.vector._common import call_store, collection_field, store_of, text_id, valid_collection
 
 _SCALARS = (str, int, float, bool)
 

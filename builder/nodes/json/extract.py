@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import json_path
 from builder.nodes.base import Node, NodeContext, NodeError, Port
+from builder.nodes.support import json_path
 
 
 class JsonExtractConfig(BaseModel):

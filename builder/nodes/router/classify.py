@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.names import Identifier
+from builder.nodes.support import provider_fields
+from builder.nodes.support.names import Identifier
 from builder.providers.base import ChatParams
 
 RESERVED = frozenset({"label", "value"})

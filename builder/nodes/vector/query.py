@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
-from builder.nodes.vector_common import call_store, check_where, collection_field, store_of, valid_collection
+from builder.nodes.vector._common import call_store, check_where, collection_field, store_of, valid_collection
 
 
 class VectorQueryConfig(BaseModel):

@@ -5,8 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
+from builder.nodes.support import provider_fields
 from builder.providers import pricing
 from builder.providers.base import ProviderError
 

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from builder.nodes.base import Node, NodeContext, Port
-from builder.nodes.names import Identifier
+from builder.nodes.support.names import Identifier
 
 
 class OutputConfig(BaseModel):

@@ -5,9 +5,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from builder.nodes import port_values
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.names import Identifier, PortType
+from builder.nodes.support import port_values
+from builder.nodes.support.names import Identifier, PortType
 
 
 class InputConfig(BaseModel):

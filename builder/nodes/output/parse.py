@@ -15,8 +15,8 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import provider_fields
 from builder.nodes.base import Node, NodeContext, NodeError, Port
+from builder.nodes.support import provider_fields
 from builder.providers.base import ChatParams
 
 MAX_SCHEMA_CHARS = 100_000

@@ -1,0 +1,1 @@
+"""HTTP nodes: ``http.request``, guarded by builder.netguard."""

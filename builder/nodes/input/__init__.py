@@ -1,0 +1,1 @@
+"""The ``input`` node: one named input of a pipeline's run."""

@@ -1,0 +1,1 @@
+"""Conversation memory nodes: ``memory.load``, ``memory.save``."""

@@ -1,0 +1,1 @@
+"""The ``merge`` node: joins router branches back into one value."""

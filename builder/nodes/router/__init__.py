@@ -1,0 +1,1 @@
+"""Branching nodes: ``router`` (by rules) and ``router.classify`` (by a chat model)."""

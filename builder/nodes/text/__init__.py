@@ -1,0 +1,1 @@
+"""Text nodes: ``text.constant``, ``text.split``, ``text.join``."""

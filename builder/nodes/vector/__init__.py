@@ -1,0 +1,1 @@
+"""Vector store nodes: ``vector.upsert``, ``vector.query``, ``vector.delete``, on the run's workspace's collections."""
