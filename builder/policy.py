@@ -84,17 +84,10 @@ def member_group(workspace_id: int, user_id: int) -> str:
     return f"ws.{workspace_id}.user.{user_id}"
 
 
-def run_workspace(run_id: int) -> int | None:
-    from runs.models import Run
-
-    return Run.objects.filter(pk=run_id).values_list("pipeline__workspace_id", flat=True).first()
-
-
-def can_view_run(user: Any, run_id: int) -> bool:
-    from runs.models import Run
-
-    workspace_id = Run.objects.filter(pk=run_id).values_list("pipeline__workspace_id", flat=True).first()
-    return workspace_id is not None and role_in(user, workspace_id) is not None
+def token_group(token_id: int) -> str:
+    """The channel-layer group of the live streams opened with one API token: revoking the token
+    sends ``token.revoked`` there."""
+    return f"token.{token_id}"
 
 
 def ops_workspaces(user: Any, workspace_id: int | None) -> list[int] | None:

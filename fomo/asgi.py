@@ -27,6 +27,7 @@ from channels.security.websocket import WebsocketDenier  # noqa: E402
 from fomo import throttle  # noqa: E402
 from fomo.origins import origin_allowed  # noqa: E402
 from runs.routing import websocket_urlpatterns  # noqa: E402
+from teams.sockets import ApiTokenSocketAuth  # noqa: E402
 
 
 class TokenOrSameOrigin:
@@ -35,7 +36,7 @@ class TokenOrSameOrigin:
     with; a refused one gets HTTP 403. One without an ``Origin`` is let through only when it offers
     an API token (``Sec-WebSocket-Protocol: bearer, <token>``): browsers always send ``Origin``,
     so such a client is a program, and it is authenticated by the token it presents, never by a
-    cookie (the consumer ignores the session when a token is offered), which leaves nothing for
+    cookie (teams.sockets puts the token's user in the scope instead of the session's), which leaves nothing for
     a cross-site page to hijack. A token handshake from an address locked for guessing tokens
     (fomo/throttle.py) is accepted, told ``{"type": "throttled", "message", "retry_after"}`` and
     closed with 4429 (daphne does not pass close reasons on)."""
@@ -71,6 +72,7 @@ async def _close_throttled(receive: Any, send: Any, wait: int) -> None:
 application = ProtocolTypeRouter(
     {
         "http": django_asgi,
-        "websocket": TokenOrSameOrigin(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # The session's user, replaced by an API token's on a `bearer` handshake.
+        "websocket": TokenOrSameOrigin(AuthMiddlewareStack(ApiTokenSocketAuth(URLRouter(websocket_urlpatterns)))),
     }
 )

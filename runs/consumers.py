@@ -9,17 +9,11 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from builder.policy import can_view_run, member_group, run_workspace
+from builder.policy import member_group, token_group
 from fomo import jsonsafe
-from runs.models import RunEvent
+from runs.access import can_view_run, run_workspace
+from runs.eventlog import PAGE, events_after
 from runs.publish import run_group
-
-PAGE = 500
-
-
-def _events_after(run_id: int, after: int, limit: int) -> list[dict[str, Any]]:
-    rows = RunEvent.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")[:limit]
-    return [r.as_message() for r in rows]
 
 
 class RunEventsConsumer(AsyncJsonWebsocketConsumer):
@@ -33,17 +27,17 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         protocols = list(self.scope.get("subprotocols") or [])
         if protocols[:1] == ["bearer"]:
-            # An API token as `Sec-WebSocket-Protocol: bearer, <token>`: headers, unlike URLs,
-            # do not end up in access logs.
-            from teams.auth import socket_user, token_group, token_usable
-
+            # An API token as `Sec-WebSocket-Protocol: bearer, <token>` (headers, unlike URLs, do
+            # not end up in access logs), already checked by teams.sockets.ApiTokenSocketAuth,
+            # which put the token's user in the scope instead of the session's.
             await self.accept(subprotocol="bearer")
-            user, token_id = await database_sync_to_async(socket_user)(protocols[1] if len(protocols) > 1 else "",
-                                                                       self.scope)
-            if token_id is not None:
+            token_id = self.scope.get("api_token_id")
+            if "api_token_id" not in self.scope:  # no token middleware: never fall back to the session
+                user = None
+            elif token_id is not None:
                 self.token_group = token_group(token_id)
                 await self.channel_layer.group_add(self.token_group, self.channel_name)
-                if not await database_sync_to_async(token_usable)(token_id):  # revoked meanwhile
+                if not await database_sync_to_async(self.scope["api_token_usable"])():  # revoked meanwhile
                     user = None
         else:
             await self.accept()
@@ -111,7 +105,7 @@ class RunEventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def _catch_up(self) -> None:
         while True:
-            events = await database_sync_to_async(_events_after)(self.run_id, self.last_seq, PAGE)
+            events = await database_sync_to_async(events_after)(self.run_id, self.last_seq, PAGE)
             if not events:
                 return
             await self._send(events)

@@ -24,6 +24,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from builder.policy import token_group
 from fomo import throttle
 from teams.keys import digest, split_api_token
 from teams.models import ApiToken
@@ -137,12 +138,6 @@ class TokenRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return max(1.0, self.wait_seconds) if self.wait_seconds is not None else None
-
-
-def token_group(token_id: int) -> str:
-    """The channel-layer group of the websockets opened with one API token: revoking the token
-    sends ``token.revoked`` there."""
-    return f"token.{token_id}"
 
 
 def socket_user(raw: str, scope: dict[str, Any] | None = None) -> tuple[Any, int | None]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
@@ -17,24 +16,20 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from builder.policy import member_group
-from runs.models import TERMINAL, Run, RunEvent
+from builder.policy import member_group, token_group
+from fomo.http import sse
+from runs.eventlog import PAGE, events_after
+from runs.models import TERMINAL, Run
 from runs.publish import run_group
-from teams.auth import token_group
 
 log = logging.getLogger(__name__)
 
-PAGE = 500
 IDLE_CHECK_SECONDS = 2.0  # re-read the database after this long without a message
 KEEPALIVE_SECONDS = 15.0
 
 
 def _is_terminal(run_id: int) -> bool:
     return Run.objects.filter(pk=run_id, status__in=TERMINAL).exists()
-
-
-def _events_after(run_id: int, after: int) -> list[dict[str, Any]]:
-    return [r.as_message() for r in RunEvent.objects.filter(run_id=run_id, seq__gt=after).order_by("seq")[:PAGE]]
 
 
 async def _wait(run_id: int, timeout: float) -> bool:
@@ -71,10 +66,6 @@ def wait_for_run(run_id: int, timeout: float) -> bool:
     return async_to_sync(_wait)(run_id, timeout)
 
 
-def sse_frame(event: dict[str, Any]) -> bytes:
-    return f"id: {event['seq']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n".encode()
-
-
 KEEPALIVE = "keepalive"  # yielded by follow() after KEEPALIVE_SECONDS without an event
 CLOSED = "closed"  # yielded by follow() when the listener lost access; nothing follows
 
@@ -96,7 +87,7 @@ async def follow(run_id: int, after: int, groups: list[str]) -> AsyncGenerator[d
     async def catch_up() -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         while True:
-            events = await database_sync_to_async(_events_after)(run_id, out[-1]["seq"] if out else last)
+            events = await database_sync_to_async(events_after)(run_id, out[-1]["seq"] if out else last)
             out.extend(events)
             if len(events) < PAGE:
                 return out
@@ -150,4 +141,4 @@ async def sse_stream(run_id: int, after: int, workspace_id: int, user_id: int | 
                 yield b'event: closed\ndata: {"reason":"access revoked"}\n\n'
                 return
             elif isinstance(item, dict):
-                yield sse_frame(item)
+                yield sse.frame(item, id=item["seq"])
