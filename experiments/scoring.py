@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from builder.nodes import safe_regex
+from builder.nodes.support import safe_regex
 
 MAX_RUBRIC_CHARS = 20_000
 MAX_SCORED_CHARS = 100_000
@@ -116,7 +116,7 @@ def check_scorers(raw: Any, known_providers: dict[str, tuple[bool, bool]] | None
             if not isinstance(rubric, str) or len(rubric) > MAX_RUBRIC_CHARS:
                 raise ScorerError(i, "rubric", f"the rubric must be text of at most {MAX_RUBRIC_CHARS:,} characters")
             from builder.nodes.base import NodeError
-            from builder.nodes.templating import parse
+            from builder.nodes.support.templating import parse
 
             try:
                 parse(rubric)
@@ -271,7 +271,7 @@ def parse_grade(text: str) -> float | None:
 async def judge(output: str, expected: str | None, cfg: dict[str, Any], ctx: ScoreContext,
                 inputs: dict[str, Any]) -> ScoreResult:
     from builder.nodes.base import NodeError
-    from builder.nodes.templating import render_async
+    from builder.nodes.support.templating import render_async
     from builder.providers.base import ChatParams
 
     if ctx.chat is None:

@@ -14,12 +14,12 @@ from builder.nodes.memory.load import MemoryLoadNode, MemorySaveNode
 from builder.nodes.merge.merge import MergeNode
 from builder.nodes.output.output import OutputNode
 from builder.nodes.output.parse import OutputParseNode
-from builder.nodes.prompt_template import PromptTemplateNode
+from builder.nodes.prompt.template import PromptTemplateNode
 from builder.nodes.router.classify import ClassifyNode
 from builder.nodes.router.router import RouterNode
 from builder.nodes.text.constant import TextConstantNode
+from builder.nodes.text.join import TextJoinNode
 from builder.nodes.text.split import TextSplitNode
-from builder.nodes.text_join import TextJoinNode
 from builder.nodes.vector.delete import VectorDeleteNode
 from builder.nodes.vector.query import VectorQueryNode
 from builder.nodes.vector.upsert import VectorUpsertNode

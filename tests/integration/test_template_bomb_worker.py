@@ -34,7 +34,7 @@ def stack() -> Iterator[Stack]:
 
 
 def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid), "-f", "builder.nodes.render_child"], capture_output=True,
+    out = subprocess.run(["pgrep", "-P", str(pid), "-f", "builder.nodes.support.render_child"], capture_output=True,
                          text=True).stdout
     return [int(p) for p in out.split()]
 

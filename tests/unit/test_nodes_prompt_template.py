@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from builder.nodes import render_pool
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
+from builder.nodes.support import render_pool
 
 
 def ports(template):

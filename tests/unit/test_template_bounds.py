@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.nodes import render_pool, templating
 from builder.nodes.base import NodeError
+from builder.nodes.support import render_pool, templating
 
 
 @pytest.fixture(autouse=True, scope="module")

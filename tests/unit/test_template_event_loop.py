@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from builder.nodes import render_pool, templating
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
+from builder.nodes.support import render_pool, templating
 
 BUDGET_S = 1.0
 LIMIT_WORDS = r"took longer than|loops or calls more than|bits; the limit is|characters long"

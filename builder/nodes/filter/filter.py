@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import safe_regex
 from builder.nodes.base import Node, NodeContext, NodeError, Port
+from builder.nodes.support import safe_regex
 from builder.providers.base import ProviderError
 
 MAX_MATCHES = 100

@@ -24,8 +24,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder import netguard
-from builder.nodes import templating
 from builder.nodes.base import Node, NodeContext, NodeError, Port
+from builder.nodes.support import templating
 
 RESERVED_PORTS = ("url",)
 

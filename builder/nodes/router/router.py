@@ -12,9 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from builder.nodes import safe_regex
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import json_path
+from builder.nodes.support import json_path, safe_regex
 from builder.nodes.support.names import Identifier
 
 

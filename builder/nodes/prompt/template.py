@@ -1,6 +1,6 @@
 """``prompt.template``: a Jinja2 template whose variables become input ports.
 
-Rendered within hard limits (:mod:`builder.nodes.templating`): in-process when the template is
+Rendered within hard limits (:mod:`builder.nodes.support.templating`): in-process when the template is
 provably cheap, else in the render pool, never holding the engine's event loop. Template injection,
 runaway loops, huge numbers or outputs fail as ``NodeError(kind="template")``.
 """
@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import templating
 from builder.nodes.base import Node, NodeContext, Port
+from builder.nodes.support import templating
 
 
 class PromptTemplateConfig(BaseModel):

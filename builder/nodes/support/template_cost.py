@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import nodes
 
-from builder.nodes.jinja_sandbox import parse
+from builder.nodes.support.jinja_sandbox import parse
 
 MAX_INLINE_TEMPLATE_CHARS = 20_000
 MAX_INLINE_NODES = 400

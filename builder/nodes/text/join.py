@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder.nodes import templating
 from builder.nodes.base import Node, NodeContext, Port, list_of
+from builder.nodes.support import templating
 
 
 class TextJoinConfig(BaseModel):

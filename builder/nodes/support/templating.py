@@ -1,10 +1,10 @@
 """User templates (Jinja2): parse them, list their variables, render them within hard limits.
 
 Rendering never holds the caller's thread for long. A template whose syntax tree is provably
-cheap for its inputs (:mod:`builder.nodes.template_cost`: no loops, calls, assignments or
+cheap for its inputs (:mod:`builder.nodes.support.template_cost`: no loops, calls, assignments or
 arithmetic, linear filters, small inputs) renders in-process in the bounded sandbox
-(:mod:`builder.nodes.jinja_sandbox`); every other one goes to the render pool
-(:mod:`builder.nodes.render_pool`), whose child is killed at the time budget. Nodes on the
+(:mod:`builder.nodes.support.jinja_sandbox`); every other one goes to the render pool
+(:mod:`builder.nodes.support.render_pool`), whose child is killed at the time budget. Nodes on the
 engine's event loop ``await render_async(...)``; sync callers use :func:`render` (same limits).
 
 Every failure is ``NodeError(kind="template")`` whose message names the limit that was hit (time,
@@ -19,9 +19,9 @@ from typing import Any
 
 from jinja2 import meta, nodes
 
-from builder.nodes import render_pool, template_cost
 from builder.nodes.base import NodeError
-from builder.nodes.jinja_limits import (
+from builder.nodes.support import render_pool, template_cost
+from builder.nodes.support.jinja_limits import (
     MAX_INT_BITS,
     MAX_ITERATIONS,
     MAX_OUTPUT_CHARS,
@@ -29,7 +29,7 @@ from builder.nodes.jinja_limits import (
     MAX_TEMPLATE_CHARS,
     TemplateLimit,
 )
-from builder.nodes.jinja_sandbox import ENV, GLOBAL_NAMES, explain, parse, render_here
+from builder.nodes.support.jinja_sandbox import ENV, GLOBAL_NAMES, explain, parse, render_here
 
 __all__ = ["ENV", "GLOBAL_NAMES", "MAX_INT_BITS", "MAX_ITERATIONS", "MAX_OUTPUT_CHARS", "MAX_SECONDS",
            "MAX_TEMPLATE_CHARS", "parse", "render", "render_async", "render_batch", "render_batch_async",

@@ -1,6 +1,6 @@
 """A pool of child processes that render templates where a runaway one can be stopped hard.
 
-Each child (:mod:`builder.nodes.render_child`) is a fresh interpreter started with ``subprocess``
+Each child (:mod:`builder.nodes.support.render_child`) is a fresh interpreter started with ``subprocess``
 (fork+exec, never a fork of the multi-threaded worker), with a minimal environment (no secrets)
 and an address-space cap. A render still going after :data:`NICE_AFTER_SECONDS` has its child's
 priority lowered (``FOMO_TEMPLATE_NICE``), so a bomb yields the CPU to everything else; that child
@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from builder.nodes.jinja_limits import MAX_OUTPUT_CHARS, TemplateLimit
+from builder.nodes.support.jinja_limits import MAX_OUTPUT_CHARS, TemplateLimit
 
 PROCESSES = max(1, int(os.environ.get("FOMO_TEMPLATE_PROCESSES", "2")))
 MEMORY_MB = int(os.environ.get("FOMO_TEMPLATE_MEMORY_MB", "256"))
@@ -63,7 +63,7 @@ class _Child:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8",
                "PYTHONDONTWRITEBYTECODE": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-s", "-P", "-m", "builder.nodes.render_child", str(MEMORY_MB)],
+            [sys.executable, "-s", "-P", "-m", "builder.nodes.support.render_child", str(MEMORY_MB)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT), env=env,
             close_fds=True)
         assert self.proc.stdin is not None and self.proc.stdout is not None

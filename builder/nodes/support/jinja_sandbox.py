@@ -1,7 +1,7 @@
 """The one Jinja2 environment user templates are rendered in: sandboxed, immutable and bounded.
 
 The immutable sandbox refuses underscore attributes, unsafe callables and mutation of lists and
-dicts. On top of it every render has a budget (:mod:`builder.nodes.jinja_limits`): a step is
+dicts. On top of it every render has a budget (:mod:`builder.nodes.support.jinja_limits`): a step is
 compiled into every ``for`` loop (the code generator wraps the loop's iterable) and spent by every
 call and filter; buffers of macros and set-blocks count what is written into them; ``~`` and the
 ``+``, ``*``, ``**`` and ``%`` operators, ``str.format`` fields, the padding, ``replace``, ``join``
@@ -25,8 +25,8 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from markupsafe import EscapeFormatter, Markup
 
-from builder.nodes import jinja_limits as lim
-from builder.nodes.jinja_limits import MAX_OUTPUT_CHARS, TemplateLimit
+from builder.nodes.support import jinja_limits as lim
+from builder.nodes.support.jinja_limits import MAX_OUTPUT_CHARS, TemplateLimit
 
 
 class BoundedCodeGenerator(CodeGenerator):
@@ -311,7 +311,7 @@ def scrub(text: str) -> str:
 
 def render_here(source: str, variables: Mapping[str, Any], seconds: float = lim.MAX_SECONDS) -> str:
     """Render in this process with every limit but the hard one (a stuck C-level operation cannot be
-    interrupted here: :mod:`builder.nodes.render_pool` enforces the deadline by killing its child)."""
+    interrupted here: :mod:`builder.nodes.support.render_pool` enforces the deadline by killing its child)."""
     template = compiled(source)
     token, budget = lim.start(seconds)
     try:

@@ -1,4 +1,4 @@
-"""The render pool's child process: ``python -m builder.nodes.render_child MEMORY_MB``.
+"""The render pool's child process: ``python -m builder.nodes.support.render_child MEMORY_MB``.
 
 It imports only the bounded sandbox (Jinja2 and the stdlib), caps its own address space, file
 writes and core dumps, and then serves requests on stdin/stdout, one at a time: a 4-byte
@@ -21,8 +21,8 @@ import sys
 import time
 from typing import Any
 
-from builder.nodes import jinja_limits as lim
-from builder.nodes.jinja_sandbox import explain, render_here
+from builder.nodes.support import jinja_limits as lim
+from builder.nodes.support.jinja_sandbox import explain, render_here
 
 _HEADER = struct.Struct(">I")
 MAX_BATCH_CHARS = 10_000_000  # all the texts of one batch together

@@ -1,0 +1,1 @@
+"""Prompt nodes: ``prompt.template``."""
