@@ -211,7 +211,7 @@ def read_nodes(raw_nodes: list[Any], registry: Registry, errors: list[GraphError
 def check_secret_headers(node_id: str, config: BaseModel | None, errors: list[GraphError]) -> None:
     """A node whose config has ``headers`` must not hold a secret in them: the document travels in
     exports and share links, a stored credential does not. Code ``secret``: such a document is
-    refused outright, never stored (:func:`builder.api.validate_size`)."""
+    refused outright, never stored (:func:`builder.graph_store.check_storable`)."""
     headers = getattr(config, "headers", None)
     if not isinstance(headers, dict):
         return

@@ -39,9 +39,11 @@ class LoginRequiredEverywhere:
     @staticmethod
     def _is_share(path: str) -> bool:
         prefix = next((p for p in LINK_PREFIXES if path.startswith(p)), None)
-        rest = path[len(prefix):] if prefix else None
+        if prefix is None:
+            return False
+        rest = path[len(prefix):]
         # A trailing slash is part of page URLs (/embed/<key>/, /invites/<token>/), not a segment.
-        rest = rest[:-1] if rest and rest.endswith("/") and prefix != SHARE_PREFIX else rest
+        rest = rest[:-1] if rest.endswith("/") and prefix != SHARE_PREFIX else rest
         return bool(rest) and not any(seg in ("", ".", "..") for seg in rest.split("/"))
 
     @staticmethod

@@ -85,9 +85,8 @@ def _pins(pipeline: Pipeline, graph: dict[str, Any]) -> dict[str, int]:
         if not pin:
             continue
         run_id = pin.get("run") if isinstance(pin, dict) else None
-        ok = isinstance(run_id, int) and NodeRun.objects.filter(
-            run_id=run_id, run__pipeline=pipeline, node_id=node["id"], item=WHOLE_NODE, status="succeeded").exists()
-        if ok:
+        if isinstance(run_id, int) and NodeRun.objects.filter(run_id=run_id, run__pipeline=pipeline, node_id=node["id"],
+                                                              item=WHOLE_NODE, status="succeeded").exists():
             pins[node["id"]] = run_id
         else:
             errors.append({"code": "pin", "node": node["id"], "edge": None, "field": "pinned",

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from builder.models import Pipeline, PipelineVersion, Workspace
+from builder.graph_store import check_storable
+from builder.models import Credential, Pipeline, PipelineVersion, Workspace
 from fomo import jsonsafe
-from fomo.errors import DomainError, InvalidGraph, InvalidJSON
+from fomo.errors import DomainError, InvalidJSON
 from teams.activity import record
 from teams.keys import digest, new_link_token
 from teams.models import ShareLink
@@ -120,14 +121,6 @@ def export_doc(pipeline: Pipeline, with_versions: bool) -> dict[str, Any]:
     return doc
 
 
-def _check_graph(graph: Any, where: str) -> None:
-    from builder.graph import validate
-
-    fatal = [e for e in validate(graph)[1] if e.code in ("limit", "schema") and e.node is None and e.edge is None]
-    if fatal:
-        raise InvalidGraph(f"{where}: {fatal[0].message}", details={"errors": [e.as_dict() for e in fatal]})
-
-
 def parse_import(raw: bytes) -> dict[str, Any]:
     """The export document in ``raw``, or a 400 naming what is wrong with it."""
     limit = settings.FOMO["MAX_IMPORT_BYTES"]
@@ -152,7 +145,7 @@ def parse_import(raw: bytes) -> dict[str, Any]:
         raise InvalidImport("pipeline.description: must be a string.")
     if "graph" not in p:
         raise InvalidImport("pipeline.graph: required.")
-    _check_graph(p["graph"], "pipeline.graph")
+    check_storable(p["graph"], "pipeline.graph")
     versions = doc.get("versions", [])
     if not isinstance(versions, list):
         raise InvalidImport("versions: must be a list.")
@@ -161,7 +154,7 @@ def parse_import(raw: bytes) -> dict[str, Any]:
             raise InvalidImport(f"versions[{i}]: an object with a graph is required.")
         if not isinstance(v.get("message", ""), str):
             raise InvalidImport(f"versions[{i}].message: must be a string.")
-        _check_graph(v["graph"], f"versions[{i}].graph")
+        check_storable(v["graph"], f"versions[{i}].graph")
     bind = doc.get("bind", {})
     if not isinstance(bind, dict) or not all(isinstance(k, str) and isinstance(x, (str, int))
                                              for k, x in bind.items()):
@@ -172,10 +165,6 @@ def parse_import(raw: bytes) -> dict[str, Any]:
 def _bindable(workspace: Workspace, bind: dict[str, Any]) -> dict[str, str]:
     """The ``bind`` entries whose credential exists in ``workspace``."""
     if not bind:
-        return {}
-    try:
-        from builder.credentials import Credential
-    except ImportError:
         return {}
     ids = {str(c) for c in Credential.objects.filter(workspace=workspace).values_list("pk", flat=True)}
     return {node: str(cred) for node, cred in bind.items() if str(cred) in ids}
@@ -203,7 +192,7 @@ def _bind(graph: Any, wanted: list[Any], bindings: dict[str, str]) -> tuple[Any,
 def import_doc(workspace: Workspace, doc: dict[str, Any], user: Any) -> tuple[Pipeline, list[dict[str, Any]]]:
     """Create the pipeline (and its versions, renumbered from 1 in order) in ``workspace``."""
     bindings = _bindable(workspace, doc.get("bind", {}))
-    listed = doc.get("unbound_credentials") if isinstance(doc.get("unbound_credentials"), list) else []
+    listed: list[Any] = doc["unbound_credentials"] if isinstance(doc.get("unbound_credentials"), list) else []
     p = doc["pipeline"]
     graph, unbound = _bind(p["graph"], [u for u in listed if isinstance(u, dict) and "version" not in u], bindings)
     with transaction.atomic():
