@@ -6,11 +6,12 @@ first of the encryption keys (``FOMO_ENCRYPTION_KEYS``, comma-separated, newest 
 list decrypts, so rotation is: put a new key first, then ``manage.py rotate_encryption_key``
 re-encrypts every secret with it.
 
-Only :func:`resolve_credential` (run time, in the worker) ever decrypts; API responses carry
-the masked ``hint`` and nothing else derived from the secret.
+Only :func:`resolve_credential` and :func:`aresolve_credential` (run time, in the worker) ever
+decrypt; API responses carry the masked ``hint`` and nothing else derived from the secret.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -190,22 +191,29 @@ def resolve_credential(workspace_id: int, credential_id: str, provider: str,
     """(api key, base url) for a node's credential reference, checked against the run's workspace.
 
     The node's base URL is never used with a stored key: the key goes to the credential's own
-    base URL, or to the provider's official host. Raises :class:`ProviderError` (kind ``auth``) when the
-    credential is not in
-    this workspace, is for another provider, or cannot be decrypted. Safe to call from the
-    worker's event loop thread: the query runs on a thread of its own.
+    base URL, or to the provider's official host. Raises :class:`ProviderError` (kind ``auth``) when
+    the credential is not in this workspace, is for another provider, or cannot be decrypted.
+    Blocking: on an event loop, await :func:`aresolve_credential` instead (this refuses to run
+    there, so a slow look-up can never hold the loop).
     """
     try:
-        import asyncio
-
         asyncio.get_running_loop()
-        in_loop = True
     except RuntimeError:
-        in_loop = False
-    if in_loop:
-        key, stored_url = _lookup_pool.submit(_lookup_in_pool, workspace_id, credential_id, provider).result()
-    else:
         key, stored_url = _lookup(workspace_id, credential_id, provider)
+        return _confined(key, stored_url, provider)
+    raise RuntimeError("resolve_credential blocks; on an event loop, await aresolve_credential")
+
+
+async def aresolve_credential(workspace_id: int, credential_id: str, provider: str,
+                              base_url: str | None) -> tuple[str, str | None]:
+    """:func:`resolve_credential` for the worker's event loop: the query runs on the look-up
+    thread (with a database connection of its own) while the loop goes on with other work."""
+    key, stored_url = await asyncio.wrap_future(
+        _lookup_pool.submit(_lookup_in_pool, workspace_id, credential_id, provider))
+    return _confined(key, stored_url, provider)
+
+
+def _confined(key: str, stored_url: str | None, provider: str) -> tuple[str, str | None]:
     # A stored key only ever travels to the credential's own server (or the provider's official
     # one): a node's base URL could otherwise send a teammate's key to any host.
     if stored_url:

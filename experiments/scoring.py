@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,11 +35,12 @@ class ScoreResult:
 
 @dataclass
 class ScoreContext:
-    """What the async scorers may use: ``chat(provider, credential) -> client`` and
-    ``embedder(provider, credential) -> client`` (the worker's RunServices), and a price lookup."""
+    """What the async scorers may use: ``await chat(provider, credential) -> client`` and
+    ``await embedder(provider, credential) -> client`` (the worker's RunServices, which resolves
+    credentials off the event loop), and a price lookup."""
 
-    chat: Callable[[str, str | None], Any] | None = None
-    embedder: Callable[[str, str | None], Any] | None = None
+    chat: Callable[[str, str | None], Awaitable[Any]] | None = None
+    embedder: Callable[[str, str | None], Awaitable[Any]] | None = None
     cost: Callable[[str, int, int], float | None] | None = None
 
 
@@ -241,7 +242,7 @@ async def similarity(output: str, expected: str | None, cfg: dict[str, Any], ctx
     if ctx.embedder is None:
         return ScoreResult(None, "no embedder available")
     try:
-        client = ctx.embedder(cfg["provider"], cfg.get("credential"))
+        client = await ctx.embedder(cfg["provider"], cfg.get("credential"))
         result = await client.embed([output[:MAX_SCORED_CHARS], expected[:MAX_SCORED_CHARS]], model=cfg["model"])
     except Exception as exc:  # noqa: BLE001 - a provider failure is this scorer's result, not a crash
         return ScoreResult(None, f"embedding failed: {type(exc).__name__}: {str(exc)[:200]}")
@@ -283,7 +284,7 @@ async def judge(output: str, expected: str | None, cfg: dict[str, Any], ctx: Sco
     except NodeError as exc:
         return ScoreResult(None, f"the rubric cannot be rendered: {exc}")
     try:
-        client = ctx.chat(cfg["provider"], cfg.get("credential"))
+        client = await ctx.chat(cfg["provider"], cfg.get("credential"))
         result = await client.complete([{"role": "user", "content": prompt}],
                                        ChatParams(model=cfg["model"], temperature=0.0, max_tokens=50))
     except Exception as exc:  # noqa: BLE001 - a provider failure is this scorer's result, not a crash

@@ -1,16 +1,20 @@
 """The node spec: one declaration drives the palette, the settings form, validation and execution.
 
-A node type is one subclass of :class:`Node` in its own module plus one line in
-``builder/nodes/catalog.py``. Plain Python: no Django imports here or in any node module.
+A node type is one subclass of :class:`Node` (generic over its config model) in its own module
+plus one line in ``builder/nodes/catalog.py``. What a node may ask of its host is declared in
+:mod:`builder.nodes.services`. Plain Python: no Django imports here or in any node module.
 """
 from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from builder.nodes.services import Services
 
 # ---------------------------------------------------------------- port types
 
@@ -85,9 +89,15 @@ class Port:
 class NodeError(Exception):
     """A node failed in a way that it can name.
 
-    ``kind`` is a short machine word (``bad_input``, ``template``, ``auth``, ``rate_limit``,
-    ``timeout``, ``provider``, ...); ``retryable`` tells the engine whether the retry policy
-    applies; ``field`` names the config field or input port at fault, when there is one.
+    ``kind`` is a short machine word the canvas and the API show as is. The usual ones:
+    ``bad_input`` (an input port's value), ``config`` (a setting that only fails at run time),
+    ``template`` (a user template broke a limit or raised), ``auth``, ``rate_limit``, ``timeout``,
+    ``connection``, ``server``, ``provider`` (a provider call, kinds of
+    :class:`~builder.providers.base.ProviderError`), ``blocked`` (the network guard refused an
+    address), ``http_status``, ``not_found``, ``invalid_output`` (an answer that does not match
+    its schema) and ``internal`` (a defect, or a capability the host lacks). ``retryable`` tells
+    the engine whether the node's retry policy applies; ``field`` names the config field or input
+    port at fault, when there is one.
     """
 
     def __init__(self, message: str, *, kind: str = "error", retryable: bool = False, field: str | None = None):
@@ -105,23 +115,6 @@ class EmptyConfig(BaseModel):
 # ---------------------------------------------------------------- run-time context
 
 
-class Services(Protocol):
-    """What the host (the Celery worker, a test, a benchmark) lends to nodes.
-
-    ``chat(provider, model, credential)`` returns a chat client from ``builder.providers``;
-    ``embedder(...)`` an embeddings client. Credentials are resolved by the host, inside the
-    worker; nodes only ever see credential ids.
-    """
-
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any: ...
-
-    def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any: ...
-
-    def vectors(self) -> Any:
-        """The vector store (``builder.vectors.VectorStore``) of the run's workspace."""
-        ...
-
-
 class NodeContext(Protocol):
     """What a running node can see and do. The engine implements it."""
 
@@ -130,7 +123,7 @@ class NodeContext(Protocol):
     item: int | None  # index of the map item, or None when the node is not mapped
     attempt: int  # 1-based
     run_inputs: Mapping[str, Any]  # the run's inputs, by input-node name
-    services: Services
+    services: Services  # the host's capabilities; builder.nodes.services
 
     def token(self, text: str) -> None:
         """Stream a delta of generated text (batched into ``node.token`` events)."""
@@ -153,20 +146,27 @@ class NodeContext(Protocol):
 # ---------------------------------------------------------------- the node class
 
 
-class Node:
-    """Base class of every node type. Subclasses declare, the engine executes.
+C = TypeVar("C", bound=BaseModel)
+
+
+class Node(Generic[C]):
+    """Base class of every node type, generic over its config model: ``class LlmChatNode(Node[LlmChatConfig])``
+    with ``Config = LlmChatConfig``, so ``run`` and the port methods receive that model, typed.
+    Subclasses declare, the engine executes.
 
     Class attributes:
       ``type``       stable id such as ``llm.chat``;
       ``version``    bumped when config or ports change incompatibly;
       ``title``, ``category``, ``description`` for the palette;
-      ``Config``     a pydantic model (``extra="forbid"``) validated from the graph document;
+      ``Config``     the pydantic model (``extra="forbid"``) validated from the graph document;
+                     its fields may carry ``x-widget`` hints for the settings form
+                     (:mod:`builder.nodes.support.widgets`);
       ``inputs`` / ``outputs``  the static ports; override :meth:`input_ports` /
                      :meth:`output_ports` when ports depend on config (template variables,
                      router branches);
       ``partial_inputs``  run even when some inputs are missing because their upstream was
                      skipped (``merge``); otherwise a missing required input skips the node;
-      ``output_name``  for ``output`` nodes: the config field holding the run output's name.
+      ``traits``     what clients may rely on beyond the ports (:data:`TRAITS`).
     """
 
     type: ClassVar[str]
@@ -174,30 +174,37 @@ class Node:
     title: ClassVar[str]
     category: ClassVar[str]
     description: ClassVar[str] = ""
-    Config: ClassVar[builtins.type[BaseModel]] = EmptyConfig
+    Config: builtins.type[C] = cast("builtins.type[C]", EmptyConfig)  # a node without settings keeps EmptyConfig
     inputs: ClassVar[tuple[Port, ...]] = ()
     outputs: ClassVar[tuple[Port, ...]] = ()
     partial_inputs: ClassVar[bool] = False
     dynamic_ports: ClassVar[bool] = False  # the canvas re-derives ports from config as you type
+    traits: ClassVar[frozenset[str]] = frozenset()
 
-    def input_ports(self, config: BaseModel) -> list[Port]:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        unknown = cls.traits - TRAITS.keys()
+        if unknown:
+            raise TypeError(f"{cls.__name__}: unknown traits {sorted(unknown)}; known: {sorted(TRAITS)}")
+
+    def input_ports(self, config: C) -> list[Port]:
         return list(self.inputs)
 
-    def output_ports(self, config: BaseModel) -> list[Port]:
+    def output_ports(self, config: C) -> list[Port]:
         return list(self.outputs)
 
-    def run_output(self, config: BaseModel) -> str | None:
+    def run_output(self, config: C) -> str | None:
         """The name of the run output this node fills (``output`` nodes), else None."""
         return None
 
-    def run_input(self, config: BaseModel) -> tuple[str, str, bool] | None:
+    def run_input(self, config: C) -> tuple[str, str, bool] | None:
         """(name, type, required) of the run input this node reads (``input`` nodes), else None."""
         return None
 
-    def parse_config(self, raw: Mapping[str, Any] | None) -> BaseModel:
+    def parse_config(self, raw: Mapping[str, Any] | None) -> C:
         return self.Config.model_validate(dict(raw or {}))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: C, inputs: dict[str, Any]) -> dict[str, Any]:
         """Compute outputs keyed by output port name.
 
         A port left out of the result is *not produced*: nodes wired to it are skipped
@@ -207,7 +214,7 @@ class Node:
 
     def describe(self) -> dict[str, Any]:
         """The catalog entry served by ``GET /api/node-types``."""
-        default_config = self.Config()  if _all_defaulted(self.Config) else None
+        default_config = self.Config() if _all_defaulted(self.Config) else None
         return {
             "type": self.type,
             "version": self.version,
@@ -219,7 +226,15 @@ class Node:
             "outputs": [p.describe() for p in (self.output_ports(default_config) if default_config else self.outputs)],
             "partial_inputs": self.partial_inputs,
             "dynamic_ports": self.dynamic_ports,
+            "traits": sorted(self.traits),
         }
+
+
+#: What a node type may promise clients beyond its ports, published in ``traits``.
+TRAITS: dict[str, str] = {
+    "streams_text": "its node.token events spell out its `text` output as it is generated",
+    "memory": "it reads or writes the conversation memory of the run's session",
+}
 
 
 def _all_defaulted(model: type[BaseModel]) -> bool:
@@ -233,10 +248,10 @@ class Registry:
     """Node types by (type, version). Unknown types and duplicate registrations raise."""
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, int], Node] = {}
+        self._by_key: dict[tuple[str, int], Node[Any]] = {}
         self._latest: dict[str, int] = {}
 
-    def register(self, cls: type[Node]) -> type[Node]:
+    def register(self, cls: type[Node[Any]]) -> type[Node[Any]]:
         key = (cls.type, cls.version)
         if key in self._by_key:
             raise ValueError(f"node type {cls.type} v{cls.version} is registered twice")
@@ -244,7 +259,7 @@ class Registry:
         self._latest[cls.type] = max(cls.version, self._latest.get(cls.type, 0))
         return cls
 
-    def get(self, type_id: str, version: int | None = None) -> Node:
+    def get(self, type_id: str, version: int | None = None) -> Node[Any]:
         if type_id not in self._latest:
             raise KeyError(f"unknown node type {type_id!r}")
         key = (type_id, version if version is not None else self._latest[type_id])
@@ -259,7 +274,7 @@ class Registry:
             return False
         return True
 
-    def latest(self) -> list[Node]:
+    def latest(self) -> list[Node[Any]]:
         return [self._by_key[(t, v)] for t, v in sorted(self._latest.items())]
 
     def describe(self) -> list[dict[str, Any]]:

@@ -1,5 +1,8 @@
 """The node catalog: every node type, registered once. ``registry`` serves the palette
-(``GET /api/node-types``), validation (:func:`builder.graph.validate`) and the engine."""
+(``GET /api/node-types``), validation (:func:`builder.graph.validate`) and the engine.
+
+A new node type is one module (``builder/nodes/<family>/<name>.py``) and one line here.
+"""
 from __future__ import annotations
 
 from builder.nodes.base import Registry
@@ -10,7 +13,8 @@ from builder.nodes.http.request import HttpRequestNode
 from builder.nodes.input.input import InputNode
 from builder.nodes.json.extract import JsonExtractNode
 from builder.nodes.llm.chat import LlmChatNode
-from builder.nodes.memory.load import MemoryLoadNode, MemorySaveNode
+from builder.nodes.memory.load import MemoryLoadNode
+from builder.nodes.memory.save import MemorySaveNode
 from builder.nodes.merge.merge import MergeNode
 from builder.nodes.output.output import OutputNode
 from builder.nodes.output.parse import OutputParseNode

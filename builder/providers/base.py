@@ -47,6 +47,13 @@ class EmbedResult:
     model: str
 
 
+@dataclass(slots=True)
+class ModerationVerdict:
+    flagged: bool
+    categories: list[str] = field(default_factory=list)  # the flagged ones, sorted
+    scores: dict[str, float] = field(default_factory=dict)
+
+
 class ProviderError(Exception):
     """A provider call failed. ``kind``: auth, rate_limit, server, timeout, connection,
     bad_request, stream_cut. ``retry_after`` in seconds when the server said so."""
@@ -79,3 +86,9 @@ class EmbeddingProvider(Protocol):
     name: str
 
     async def embed(self, texts: list[str], model: str, input_type: str | None = None) -> EmbedResult: ...
+
+
+class ModerationProvider(Protocol):
+    name: str
+
+    async def moderate(self, text: str, model: str = ..., timeout_s: float = ...) -> ModerationVerdict: ...

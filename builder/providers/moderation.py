@@ -2,24 +2,17 @@
 retry policy, concurrency limit and error mapping as the OpenAI chat client. Plain Python."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from builder.providers.base import ModerationVerdict
 from builder.providers.calls import StreamProgress
 from builder.providers.openai_provider import _Client
 
 DEFAULT_MODEL = "omni-moderation-latest"
 
 
-@dataclass(slots=True)
-class Verdict:
-    flagged: bool
-    categories: list[str] = field(default_factory=list)  # the flagged ones, sorted
-    scores: dict[str, float] = field(default_factory=dict)
-
-
 class OpenAIModerator(_Client):
-    async def moderate(self, text: str, model: str = DEFAULT_MODEL, timeout_s: float = 30.0) -> Verdict:
+    async def moderate(self, text: str, model: str = DEFAULT_MODEL, timeout_s: float = 30.0) -> ModerationVerdict:
         async def attempt(_: StreamProgress) -> Any:
             return await self.sdk().moderations.create(model=model, input=text, timeout=timeout_s)
 
@@ -35,7 +28,7 @@ class OpenAIModerator(_Client):
             for name, score in result.category_scores.model_dump(by_alias=True).items():
                 if score is not None:
                     scores[name] = max(float(score), scores.get(name, 0.0))
-        return Verdict(flagged, sorted(categories), scores)
+        return ModerationVerdict(flagged, sorted(categories), scores)
 
 
 def make_moderator(*, api_key: str | None = None, base_url: str | None = None, **opts: Any) -> OpenAIModerator:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from builder.nodes.base import NodeError
+from builder.nodes.services import Services
 
 from . import events
 from .events import EventSink
@@ -85,7 +86,7 @@ class ExecContext:
         item: int | None,
         attempt: int,
         run_inputs: Mapping[str, Any],
-        services: Any,
+        services: Services,
         sink: EventSink,
         usage_totals: UsageTotals,
         run_totals: UsageTotals,
@@ -148,7 +149,7 @@ class ExecContext:
             return
         text = "".join(self._buffer)
         self._buffer.clear()
-        redactor = getattr(self.services, "redactor", None)
+        redactor = self.services.redactor
         if redactor:  # a model may repeat what it was sent; a secret split across deltas is caught in the output
             text = redactor.text(text)
         self._last_emit = time.monotonic()

@@ -23,6 +23,7 @@ from typing import Any
 
 from builder.graph_types import Plan
 from builder.nodes.base import NodeError
+from builder.nodes.services import NoServices, Services
 
 from . import events
 from .context import ExecContext, UsageTotals, error_dict, preview_outputs
@@ -84,7 +85,7 @@ class Engine:
         *,
         run_id: str,
         run_inputs: Mapping[str, Any] | None = None,
-        services: Any = None,
+        services: Services | None = None,
         completed: Mapping[CompletedKey, dict[str, Any]] | None = None,
         attempt: int = 1,
         concurrency: int = 16,
@@ -96,7 +97,7 @@ class Engine:
         self.sink = sink
         self.run_id = run_id
         self.run_inputs: Mapping[str, Any] = dict(run_inputs or {})
-        self.services = services
+        self.services: Services = services if services is not None else NoServices()
         self.completed: Mapping[CompletedKey, dict[str, Any]] = completed or {}
         self.attempt = attempt
         self.concurrency = concurrency
@@ -283,7 +284,7 @@ class Engine:
     def _redacted(self, outputs: Any, error: NodeError | None) -> tuple[Any, NodeError | None]:
         """Outputs and error without the secrets the host resolved so far (a server may reflect
         them); both go on to the trace, downstream nodes and the run's result."""
-        redactor = getattr(self.services, "redactor", None)
+        redactor = self.services.redactor
         if not redactor:
             return outputs, error
         if error is not None:

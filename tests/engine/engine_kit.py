@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict
 
 from builder.graph_types import Edge, MapSpec, Plan, PlannedNode, RetrySpec
 from builder.nodes.base import Node, NodeError, Port
+from builder.nodes.services import NoServices
 from runs.engine import Engine, ListSink, RunOutcome
 
 
-class Services:
-    """What test nodes share: call counts and an in-flight gauge."""
+class Services(NoServices):
+    """What test nodes share: call counts and an in-flight gauge (and no capability at all)."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()

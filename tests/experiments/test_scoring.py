@@ -15,6 +15,13 @@ def run(coro):
     return asyncio.run(coro)
 
 
+def giving(client):
+    """A services capability (``await chat(provider, credential)``) that hands out ``client``."""
+    async def capability(provider, credential):
+        return client
+    return capability
+
+
 def score(scorers, output, expected, ctx=None, inputs=None):
     return run(score_all(output, expected, inputs or {"q": "x"}, check_scorers(scorers), ctx or ScoreContext()))
 
@@ -53,7 +60,7 @@ def test_json_field_compares_the_field_with_the_expected_value():
 
 
 def test_similarity_is_the_cosine_of_the_two_embeddings():
-    ctx = ScoreContext(embedder=lambda provider, credential: FakeEmbed())
+    ctx = ScoreContext(embedder=giving(FakeEmbed()))
     s = [{"kind": "similarity", "provider": "fake", "model": "fake-embed"}]
     same = score(s, "the cat sat on the mat", "the cat sat on the mat", ctx).scores["similarity"]
     near = score(s, "the cat sat on the mat", "a cat sat on a mat", ctx).scores["similarity"]
@@ -75,7 +82,7 @@ class Judge:
 
 def test_the_judge_renders_its_rubric_and_counts_its_own_tokens_and_cost():
     judge = Judge("Score: 8/10 - mostly right")
-    ctx = ScoreContext(chat=lambda provider, credential: judge, cost=lambda model, p, c: (p + c) / 1000)
+    ctx = ScoreContext(chat=giving(judge), cost=lambda model, p, c: (p + c) / 1000)
     s = [{"kind": "judge", "provider": "fake", "model": "fake-large",
           "rubric": "Q={{ input }} A={{ output }} E={{ expected }}"}]
     got = score(s, "an answer", "the answer", ctx, inputs={"question": "why?"})
@@ -85,7 +92,7 @@ def test_the_judge_renders_its_rubric_and_counts_its_own_tokens_and_cost():
 
 
 def test_a_judge_without_a_grade_or_with_a_broken_rubric_scores_none():
-    ctx = ScoreContext(chat=lambda provider, credential: Judge("I cannot say"), cost=lambda *a: None)
+    ctx = ScoreContext(chat=giving(Judge("I cannot say")), cost=lambda *a: None)
     got = score([{"kind": "judge"}], "x", "y", ctx)
     assert got.scores == {"judge": None} and "no grade" in got.errors["judge"]
     with pytest.raises(ScorerError) as err:

@@ -14,7 +14,7 @@ import pytest
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
 from runs.services import RunServices
-from tests.unit.conftest import FakeContext
+from tests.nodes.kit import FakeContext
 
 CATEGORIES = ["harassment", "hate", "self-harm", "sexual", "violence"]
 

@@ -21,7 +21,7 @@ from builder.nodes.http.request import under_base
 from runs.services import RunServices
 from tests.api.conftest import as_user, users  # noqa: F401
 from tests.netguard.conftest import Routes, _Handler
-from tests.unit.conftest import FakeContext
+from tests.nodes.kit import FakeContext
 
 SECRET = "tok-HTTP-CREDENTIAL-5e8a1f0c9b"
 

@@ -11,7 +11,7 @@ from builder.graph import ports_for
 from builder.netguard import Policy
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
-from tests.unit.conftest import FakeContext, FakeServices
+from tests.nodes.kit import FakeContext, FakeServices
 
 
 class AllowLocal(FakeServices):

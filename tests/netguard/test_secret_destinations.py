@@ -13,8 +13,8 @@ from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
 from runs.services import RunServices
 from tests.api.conftest import as_user, users  # noqa: F401
+from tests.nodes.kit import FakeContext
 from tests.stubs.fixtures import llm_stub, llm_stub_server  # noqa: F401
-from tests.unit.conftest import FakeContext
 
 SECRET = "sk-destination-SECRET-0a1b2c3d4e"
 

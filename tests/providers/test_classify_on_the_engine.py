@@ -8,16 +8,17 @@ import pytest
 
 from builder.graph import validate
 from builder.graph_doc import GraphDoc
+from builder.nodes.services import NoServices
 from builder.providers import registry
 from runs.engine import Engine, ListSink
 from tests.providers.conftest import CHAT_PATH, CHAT_PROVIDERS, base_url_for
 
 
-class StubServices:
+class StubServices(NoServices):
     def __init__(self, provider: str, base_url: str):
         self.provider, self.base_url = provider, base_url
 
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         assert provider == self.provider
         return registry.make_chat(provider, api_key="sk-test", base_url=self.base_url, backoff_base_s=0.01)
 

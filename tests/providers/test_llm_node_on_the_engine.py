@@ -8,15 +8,16 @@ import pytest
 
 from builder.graph import validate
 from builder.graph_doc import GraphDoc
+from builder.nodes.services import NoServices
 from builder.providers import registry
 from runs.engine import Engine, ListSink
 
 
-class StubServices:
+class StubServices(NoServices):
     def __init__(self, base_url: str):
         self.base_url = base_url
 
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         return registry.make_chat(provider, api_key="sk-test", base_url=self.base_url)
 
 

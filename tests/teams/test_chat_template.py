@@ -11,19 +11,20 @@ import pytest
 from builder.conversations import MemoryStore
 from builder.graph import validate, validate_inputs
 from builder.models import Workspace
+from builder.nodes.services import NoServices
 from builder.providers.registry import make_chat
 from builder.templates_gallery import chat
 from runs.engine import Engine, ListSink
 from teams.embed import chat_contract
 
 
-class ChatServices:
+class ChatServices(NoServices):
     """What a worker lends the template's nodes: the fake model and one workspace's memory."""
 
     def __init__(self, workspace_id: int):
         self.workspace_id = workspace_id
 
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         return make_chat(provider, api_key=credential, base_url=base_url)
 
     def memory(self) -> MemoryStore:

@@ -7,10 +7,10 @@ from builder.graph import validate, validate_inputs
 from builder.nodes.text.split import split_tokens
 from runs.engine.events import ListSink
 from runs.engine.scheduler import execute
+from tests.nodes.kit import FakeServices
+from tests.nodes.text.test_split import transcript
 
-from .conftest import FakeServices
 from .graph_docs import map_reduce
-from .test_nodes_text_split import transcript
 
 
 def test_the_transcript_summary_pipeline_runs_offline_end_to_end(tmp_path, monkeypatch):

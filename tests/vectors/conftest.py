@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 
 from builder.graph import validate, validate_inputs
+from builder.nodes.services import NoServices
 from builder.providers.registry import make_chat, make_embedder
 from builder.vectors import VectorStore, client
 from runs.engine import Engine, ListSink, RunOutcome
-from tests.unit.conftest import DictMemory
+from tests.nodes.kit import DictMemory
 
 _ids = itertools.count(1000)
 
 
-class VectorServices:
+class VectorServices(NoServices):
     """What a worker lends nodes, minus credentials: providers by name and one workspace's store."""
 
     def __init__(self, workspace_id: int, chroma: Any):
@@ -29,10 +30,10 @@ class VectorServices:
         self.chroma = chroma
         self._memory = DictMemory()
 
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         return make_chat(provider, api_key=credential, base_url=base_url)
 
-    def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def embedder(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         return make_embedder(provider, api_key=credential, base_url=base_url)
 
     def vectors(self) -> VectorStore:

@@ -19,7 +19,7 @@ class DocumentLoadConfig(BaseModel):
     document: int = Field(..., ge=1, description="The id of a document of this workspace.")
 
 
-class DocumentLoadNode(Node):
+class DocumentLoadNode(Node[DocumentLoadConfig]):
     type = "document.load"
     title = "Load document"
     category = "Data"
@@ -28,12 +28,9 @@ class DocumentLoadNode(Node):
     outputs = (Port("text", "text"),
                Port("document", "json", description="{id, name, size, chars, source, created_at}"))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
-        load = getattr(ctx.services, "document", None)
-        if load is None:
-            raise NodeError("this host has no document store", kind="internal")
+    async def run(self, ctx: NodeContext, config: DocumentLoadConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         try:
-            found = await asyncio.to_thread(load, config.document)
+            found = await asyncio.to_thread(ctx.services.document, config.document)
         except LookupError:
             raise NodeError(f"document {config.document} not found in this workspace", kind="not_found",
                             field="document") from None

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
-from builder.nodes.support import provider_fields
+from builder.nodes.support import provider_fields, widgets
 from builder.providers import pricing
 from builder.providers.base import ProviderError
 
@@ -18,12 +18,14 @@ MAX_TEXTS = 20_000
 class EmbedConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider: str = Field("local", description="local (offline MiniLM), fake, openai, openai_compatible or cohere.")
-    model: str = Field("", max_length=200, json_schema_extra={"x-models": "embeddings"},
+    provider: str = Field("local", description="local (offline MiniLM), fake, openai, openai_compatible or cohere.",
+                          json_schema_extra=widgets.provider("embeddings"))
+    model: str = Field("", max_length=200, json_schema_extra=widgets.model("embeddings"),
                        description="Empty: the provider's default embedding model. Local: all-minilm-l6-v2 (default)"
                        " or minilm-static-256 (many times faster, somewhat weaker retrieval; "
                        "query with the model that filled the collection).")
-    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
+    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.",
+                                   json_schema_extra=widgets.credential())
     base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible servers.")
     input_type: Literal["search_document", "search_query", "none"] = Field(
         "search_document", description="What the texts are for (Cohere uses it; others ignore it).")
@@ -60,7 +62,7 @@ def _texts(inputs: dict[str, Any]) -> tuple[list[str], bool]:
     return many, False
 
 
-class EmbedNode(Node):
+class EmbedNode(Node[EmbedConfig]):
     type = "embed"
     title = "Embed"
     category = "Models"
@@ -71,14 +73,14 @@ class EmbedNode(Node):
     outputs = (Port("embeddings", list_of("embedding"), description="One vector per text, when texts is given."),
                Port("embedding", "embedding", description="The vector, when text is given."))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: EmbedConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         texts, single = _texts(inputs)
         model = config.model_name()
         if not model:
             raise NodeError("name the embedding model this server serves", kind="bad_input", field="model")
         input_type = None if config.input_type == "none" else config.input_type
         try:
-            client = ctx.services.embedder(config.provider, config.credential, config.base_url)
+            client = await ctx.services.embedder(config.provider, config.credential, config.base_url)
             result = await client.embed(texts, model, input_type=input_type) if texts else None
         except ProviderError as exc:
             raise NodeError(exc.message, kind=exc.kind, retryable=exc.retryable) from exc

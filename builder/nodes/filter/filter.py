@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import safe_regex
+from builder.nodes.support import safe_regex, widgets
 from builder.providers.base import ProviderError
 
 MAX_MATCHES = 100
@@ -25,7 +25,8 @@ class ModerationConfig(BaseModel):
 
     provider: Literal["openai"] = "openai"
     model: str = Field("omni-moderation-latest", min_length=1, max_length=200)
-    credential: str | None = Field(None, max_length=200, description="A stored OpenAI credential; else OPENAI_API_KEY.")
+    credential: str | None = Field(None, max_length=200, description="A stored OpenAI credential; else OPENAI_API_KEY.",
+                                   json_schema_extra=widgets.credential("openai"))
     base_url: str | None = Field(None, max_length=2000)
 
 
@@ -88,11 +89,9 @@ def redact(text: str, compiled: list[safe_regex.Pattern], replacement: str) -> s
 
 async def moderate(ctx: NodeContext, config: ModerationConfig, text: str) -> list[str] | None:
     """The flagged categories, or None when the text passes."""
-    make = getattr(ctx.services, "moderator", None)
-    if make is None:
-        raise NodeError("this host cannot call a moderation model", kind="internal", field="moderation")
     try:
-        verdict = await make(config.provider, config.credential, config.base_url).moderate(text, config.model)
+        moderator = await ctx.services.moderator(config.provider, config.credential, config.base_url)
+        verdict = await moderator.moderate(text, config.model)
     except ValueError as exc:  # no key
         raise NodeError(f"moderation needs an OpenAI key: {exc}", kind="auth", field="moderation") from None
     except ProviderError as exc:
@@ -103,7 +102,7 @@ async def moderate(ctx: NodeContext, config: ModerationConfig, text: str) -> lis
     return verdict.categories or ["flagged"]
 
 
-class FilterNode(Node):
+class FilterNode(Node[FilterConfig]):
     type = "filter"
     title = "Filter"
     category = "Flow"
@@ -113,7 +112,7 @@ class FilterNode(Node):
     outputs = (Port("passed", "text", description="The text (redacted if so set) when it passes."),
                Port("blocked", "json", description="{reason, matches} when the text is blocked."))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: FilterConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         text = inputs.get("text")
         if not isinstance(text, str):
             raise NodeError(f"text must be text, got {type(text).__name__}", kind="bad_input", field="text")

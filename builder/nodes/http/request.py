@@ -2,8 +2,8 @@
 
 The URL is plain text (never a template) from the ``url`` input or the config; the body is a
 Jinja2 template rendered in the sandbox, whose variables become input ports. The host lends the
-operator's allow-list as ``ctx.services.http_policy()``; without one, only public addresses are
-reachable.
+operator's allow-list as ``ctx.services.http_policy()`` (a host that names none allows public
+addresses only).
 
 A header may carry a stored credential: ``auth_credential`` names it by id and ``auth_header`` /
 ``auth_scheme`` say how it is sent (``Authorization: Bearer <secret>`` by default). The secret is
@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder import netguard
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import templating
+from builder.nodes.support import templating, widgets
 
 RESERVED_PORTS = ("url",)
 
@@ -36,13 +36,15 @@ class HttpRequestConfig(BaseModel):
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] = "GET"
     url: str = Field("", max_length=8000, description="Used when the url input is not connected. Not a template.")
     headers: dict[str, str] = Field(default_factory=dict, max_length=50)
-    body: str = Field("", description="Jinja2 template of the request body; every {{ variable }} becomes an input.")
+    body: str = Field("", description="Jinja2 template of the request body; every {{ variable }} becomes an input.",
+                      json_schema_extra=widgets.textarea())
     timeout_s: float = Field(30.0, gt=0, le=300, allow_inf_nan=False)
     response: Literal["text", "json"] = Field("text", description="Read the response body as text or JSON.")
     fail_on_status: bool = Field(True, description="Fail on 4xx/5xx answers instead of passing them on.")
     auth_credential: str | None = Field(None, max_length=200,
                                         description="A stored credential (provider http) sent in a header, "
-                                                    "only to URLs under its base URL.")
+                                                    "only to URLs under its base URL.",
+                                        json_schema_extra=widgets.credential("http"))
     auth_header: str = Field("Authorization", min_length=1, max_length=100,
                              description="The header that carries the credential.")
     auth_scheme: str = Field("Bearer", max_length=40,
@@ -96,11 +98,6 @@ class HttpRequestConfig(BaseModel):
         return value
 
 
-def _policy(ctx: NodeContext) -> netguard.Policy:
-    make = getattr(ctx.services, "http_policy", None)
-    return make() if make is not None else netguard.Policy()
-
-
 def under_base(url: httpx.URL, host_header: str, base: httpx.URL) -> bool:
     """Whether a request for ``url`` (sent with ``Host: host_header``) lies under ``base``: same
     scheme, host and port, and a path that is the base path or below it."""
@@ -137,14 +134,11 @@ class CredentialTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _credential_transport(ctx: NodeContext, config: HttpRequestConfig, url: str) -> CredentialTransport | None:
+async def _credential_transport(ctx: NodeContext, config: HttpRequestConfig, url: str) -> CredentialTransport | None:
     if not config.auth_credential:
         return None
-    resolve = getattr(ctx.services, "http_credential", None)
-    if resolve is None:
-        raise NodeError("this host cannot resolve credentials", kind="internal")
     try:
-        secret, base_url = resolve(config.auth_credential)
+        secret, base_url = await ctx.services.http_credential(config.auth_credential)
     except LookupError as exc:
         raise NodeError(str(exc), kind="auth", field="auth_credential") from None
     try:
@@ -178,7 +172,7 @@ def _decode(resp: netguard.Response, mode: str) -> Any:
                         kind="bad_response", field="response") from None
 
 
-class HttpRequestNode(Node):
+class HttpRequestNode(Node[HttpRequestConfig]):
     type = "http.request"
     title = "HTTP request"
     category = "Tools"
@@ -188,11 +182,11 @@ class HttpRequestNode(Node):
                Port("status", "json"), Port("headers", "json"))
     dynamic_ports = True
 
-    def input_ports(self, config: Any) -> list[Port]:
+    def input_ports(self, config: HttpRequestConfig) -> list[Port]:
         ports = [Port("url", "text", required=False, description="Overrides the URL in the settings.")]
         return ports + [Port(name, "any") for name in templating.variables(config.body) if name not in RESERVED_PORTS]
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: HttpRequestConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         url = inputs.get("url", config.url)
         if not isinstance(url, str) or not url.strip():
             raise NodeError("set a URL or connect the url input", kind="bad_input", field="url")
@@ -200,14 +194,14 @@ class HttpRequestNode(Node):
         content = None
         if config.body:
             content = (await templating.render_async(config.body, inputs)).encode("utf-8")
-        transport = _credential_transport(ctx, config, url)
+        transport = await _credential_transport(ctx, config, url)
         headers = config.headers
         if transport is not None:  # the transport alone sets this header, per hop
             headers = {k: v for k, v in headers.items() if k.lower() != config.auth_header.lower()}
         try:
             resp = await netguard.fetch(config.method, url, headers=headers, content=content,
-                                        timeout=config.timeout_s, policy=_policy(ctx), transport=transport,
-                                        credential_headers=(config.auth_header,))
+                                        timeout=config.timeout_s, policy=ctx.services.http_policy(),
+                                        transport=transport, credential_headers=(config.auth_header,))
         except netguard.Blocked as exc:
             raise NodeError(exc.reason, kind="blocked", field="url") from None
         except netguard.FetchError as exc:

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import port_values
+from builder.nodes.support import port_values, widgets
 from builder.nodes.support.names import Identifier, PortType
 
 
@@ -17,7 +17,7 @@ class InputConfig(BaseModel):
     type: PortType = Field("text", description="The port type of the value.")
     required: bool = Field(True, description="A run without this input is refused (unless a default is set).")
     default: Any = Field(None, description="Used when the run does not give this input.")
-    description: str = Field("", max_length=2000)
+    description: str = Field("", max_length=2000, json_schema_extra=widgets.textarea())
 
     @model_validator(mode="after")
     def _default_fits_type(self) -> InputConfig:
@@ -26,7 +26,7 @@ class InputConfig(BaseModel):
         return self
 
 
-class InputNode(Node):
+class InputNode(Node[InputConfig]):
     """A run input. An optional input that the run leaves out (and that has no default) is not
     produced, so the nodes that read it are skipped."""
 
@@ -37,13 +37,13 @@ class InputNode(Node):
     Config = InputConfig
     outputs = (Port("value", "any"),)  # the palette's placeholder; the real type comes from config
 
-    def output_ports(self, config: Any) -> list[Port]:
+    def output_ports(self, config: InputConfig) -> list[Port]:
         return [Port("value", config.type, description=config.description)]
 
-    def run_input(self, config: Any) -> tuple[str, str, bool]:
+    def run_input(self, config: InputConfig) -> tuple[str, str, bool]:
         return (config.name, config.type, bool(config.required and config.default is None))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: InputConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         if config.name in ctx.run_inputs:
             return {"value": ctx.run_inputs[config.name]}
         if config.default is not None:

@@ -24,7 +24,7 @@ class JsonExtractConfig(BaseModel):
         return value
 
 
-class JsonExtractNode(Node):
+class JsonExtractNode(Node[JsonExtractConfig]):
     type = "json.extract"
     title = "Extract JSON"
     category = "Data"
@@ -33,7 +33,7 @@ class JsonExtractNode(Node):
     inputs = (Port("value", "any"),)
     outputs = (Port("value", "any"),)
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: JsonExtractConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         value = inputs.get("value")
         if config.parse and isinstance(value, str):
             try:

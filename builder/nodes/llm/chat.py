@@ -6,12 +6,13 @@ from typing import Any
 from pydantic import Field
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import provider_fields
+from builder.nodes.support import provider_fields, widgets
 from builder.providers.base import ChatParams
 
 
 class LlmChatConfig(provider_fields.ChatModelConfig):
-    system: str | None = Field(None, max_length=200_000, description="A system message sent first.")
+    system: str | None = Field(None, max_length=200_000, description="A system message sent first.",
+                               json_schema_extra=widgets.textarea())
     temperature: float | None = Field(None, ge=0, le=2, allow_inf_nan=False)
     max_tokens: int | None = Field(None, ge=1, le=1_000_000)
     stop: list[str] | None = Field(None, max_length=8)
@@ -40,7 +41,7 @@ def _messages(config: LlmChatConfig, inputs: dict[str, Any]) -> list[dict[str, s
     return messages
 
 
-class LlmChatNode(Node):
+class LlmChatNode(Node[LlmChatConfig]):
     type = "llm.chat"
     title = "LLM chat"
     category = "Models"
@@ -49,8 +50,9 @@ class LlmChatNode(Node):
     inputs = (Port("prompt", "text", required=False, description="Sent as the last user message."),
               Port("messages", "messages", required=False, description="A conversation to continue."))
     outputs = (Port("text", "text"), Port("usage", "json"))
+    traits = frozenset({"streams_text"})
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: LlmChatConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         messages = _messages(config, inputs)
         params = ChatParams(model=config.model, temperature=config.temperature, max_tokens=config.max_tokens,
                             stop=config.stop, seed=config.seed, response_format="json" if config.json_mode else None)

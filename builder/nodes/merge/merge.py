@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.nodes.base import Node, NodeContext, Port
+from builder.nodes.base import EmptyConfig, Node, NodeContext, Port
 
 MERGE_PORTS = ("a", "b", "c", "d")
 
 
-class MergeNode(Node):
+class MergeNode(Node[EmptyConfig]):
     type = "merge"
     title = "Merge"
     category = "Flow"
@@ -22,7 +22,7 @@ class MergeNode(Node):
     outputs = (Port("value", "any"),)
     partial_inputs = True
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: EmptyConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         for name in MERGE_PORTS:
             if inputs.get(name) is not None:
                 return {"value": inputs[name]}

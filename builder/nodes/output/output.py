@@ -15,7 +15,7 @@ class OutputConfig(BaseModel):
     name: Identifier = Field("result", description="The key of this value in the run's outputs.")
 
 
-class OutputNode(Node):
+class OutputNode(Node[OutputConfig]):
     type = "output"
     title = "Output"
     category = "Pipeline"
@@ -23,8 +23,8 @@ class OutputNode(Node):
     Config = OutputConfig
     inputs = (Port("value", "any"),)
 
-    def run_output(self, config: Any) -> str:
+    def run_output(self, config: OutputConfig) -> str:
         return str(config.name)
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: OutputConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         return {"value": inputs["value"]}

@@ -107,7 +107,7 @@ async def _repair(ctx: NodeContext, repair: RepairModel, schema: dict[str, Any],
     return str(result.text)
 
 
-class OutputParseNode(Node):
+class OutputParseNode(Node[OutputParseConfig]):
     type = "output.parse"
     title = "Parse JSON output"
     category = "Models"
@@ -116,7 +116,7 @@ class OutputParseNode(Node):
     inputs = (Port("text", "text", description="The model's answer."),)
     outputs = (Port("value", "json"), Port("text", "text", description="The value as compact JSON text."))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: OutputParseConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         text = inputs.get("text")
         if not isinstance(text, str):
             text = json.dumps(text)

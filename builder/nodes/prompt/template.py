@@ -11,13 +11,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, Port
-from builder.nodes.support import templating
+from builder.nodes.support import templating, widgets
 
 
 class PromptTemplateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    template: str = Field("", description="Jinja2; every {{ variable }} becomes an input port.")
+    template: str = Field("", description="Jinja2; every {{ variable }} becomes an input port.",
+                          json_schema_extra=widgets.template())
     role: Literal["user", "system", "assistant"] = Field("user", description="Role of the message on `messages`.")
 
     @field_validator("template")
@@ -27,7 +28,7 @@ class PromptTemplateConfig(BaseModel):
         return value
 
 
-class PromptTemplateNode(Node):
+class PromptTemplateNode(Node[PromptTemplateConfig]):
     type = "prompt.template"
     title = "Prompt template"
     category = "Prompts"
@@ -36,9 +37,9 @@ class PromptTemplateNode(Node):
     outputs = (Port("text", "text"), Port("messages", "messages"))
     dynamic_ports = True
 
-    def input_ports(self, config: Any) -> list[Port]:
+    def input_ports(self, config: PromptTemplateConfig) -> list[Port]:
         return [Port(name, "any") for name in templating.variables(config.template)]
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: PromptTemplateConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         text = await templating.render_async(config.template, inputs)
         return {"text": text, "messages": [{"role": config.role, "content": text}]}

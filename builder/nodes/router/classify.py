@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port
-from builder.nodes.support import provider_fields
+from builder.nodes.support import provider_fields, widgets
 from builder.nodes.support.names import Identifier
 from builder.providers.base import ChatParams
 
@@ -29,7 +29,8 @@ class Category(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Identifier
-    description: str = Field("", max_length=2_000, description="What belongs here, in a sentence.")
+    description: str = Field("", max_length=2_000, description="What belongs here, in a sentence.",
+                             json_schema_extra=widgets.textarea())
 
 
 class ClassifyConfig(provider_fields.ChatModelConfig):
@@ -38,7 +39,8 @@ class ClassifyConfig(provider_fields.ChatModelConfig):
                                  Category(name="complaint", description="The text reports a problem.")],
         min_length=1, max_length=32)
     default_branch: Identifier = Field("other", description="Taken when the answer names no category.")
-    instructions: str | None = Field(None, max_length=20_000, description="Extra guidance for the model.")
+    instructions: str | None = Field(None, max_length=20_000, description="Extra guidance for the model.",
+                                     json_schema_extra=widgets.textarea())
 
     @field_validator("categories")
     @classmethod
@@ -88,7 +90,7 @@ def choose(answer: str, names: list[str]) -> str | None:
     return best[1] if best else None
 
 
-class ClassifyNode(Node):
+class ClassifyNode(Node[ClassifyConfig]):
     type = "router.classify"
     title = "Classify (model router)"
     category = "Flow"
@@ -97,11 +99,11 @@ class ClassifyNode(Node):
     inputs = (Port("value", "any", description="What to classify (JSON for non-text values)."),)
     dynamic_ports = True
 
-    def output_ports(self, config: Any) -> list[Port]:
+    def output_ports(self, config: ClassifyConfig) -> list[Port]:
         return ([Port(c.name, "any") for c in config.categories] + [Port(config.default_branch, "any")]
                 + [Port("label", "text", description="The branch taken.")])
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: ClassifyConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         value = inputs.get("value")
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         if len(text) > MAX_VALUE_CHARS:

@@ -97,7 +97,7 @@ def matches(branch: Branch, value: Any) -> bool:
     return subject.strip() == expected.strip()
 
 
-class RouterNode(Node):
+class RouterNode(Node[RouterConfig]):
     type = "router"
     title = "Router"
     category = "Flow"
@@ -106,10 +106,10 @@ class RouterNode(Node):
     inputs = (Port("value", "any"),)
     dynamic_ports = True
 
-    def output_ports(self, config: Any) -> list[Port]:
+    def output_ports(self, config: RouterConfig) -> list[Port]:
         return [Port(b.name, "any") for b in config.branches] + [Port(config.default_branch, "any")]
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: RouterConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         value = inputs.get("value")
         for branch in config.branches:
             try:

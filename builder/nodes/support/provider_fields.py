@@ -2,12 +2,11 @@
 node asks a chat model (errors as node errors, streamed tokens, usage and cost recorded)."""
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.netguard import base_url_problem
 from builder.nodes.base import NodeContext, NodeError
+from builder.nodes.support import widgets
 from builder.providers import pricing
 from builder.providers.base import ChatParams, ChatResult, ProviderError
 from builder.providers.registry import PROVIDERS
@@ -39,9 +38,11 @@ class ChatModelConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    provider: str = Field("fake", description="fake, openai, openai_compatible, cohere or anthropic.")
-    model: str = Field("fake-small", min_length=1, max_length=200, json_schema_extra={"x-models": "chat"})
-    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.")
+    provider: str = Field("fake", description="fake, openai, openai_compatible, cohere or anthropic.",
+                          json_schema_extra=widgets.provider("chat"))
+    model: str = Field("fake-small", min_length=1, max_length=200, json_schema_extra=widgets.model("chat"))
+    credential: str | None = Field(None, max_length=200, description="The id of a stored credential.",
+                                   json_schema_extra=widgets.credential())
     base_url: str | None = Field(None, max_length=2000, description="For OpenAI-compatible or local servers.")
 
     @field_validator("provider")
@@ -55,13 +56,13 @@ class ChatModelConfig(BaseModel):
         return http_url(value)
 
 
-async def ask_chat(ctx: NodeContext, config: Any, messages: list[dict[str, str]], params: ChatParams, *,
+async def ask_chat(ctx: NodeContext, config: ChatModelConfig, messages: list[dict[str, str]], params: ChatParams, *,
                    stream: bool = True, failure: str = "") -> tuple[ChatResult, float | None]:
     """One completion from the model ``config`` names, and its cost (None: unknown). With ``stream``
     its tokens go to the trace (voided when an attempt is retried). Usage is recorded on ``ctx``; a
     provider error fails the node with its kind, its message prefixed by ``failure``."""
     try:
-        client = ctx.services.chat(config.provider, config.credential, config.base_url)
+        client = await ctx.services.chat(config.provider, config.credential, config.base_url)
         if stream:
             result = await client.complete(messages, params, on_token=ctx.token,
                                            on_retry=lambda _attempt, _err: ctx.void_tokens())

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, Port, list_of
-from builder.nodes.support import templating
+from builder.nodes.support import templating, widgets
 
 
 class TextJoinConfig(BaseModel):
@@ -15,7 +15,8 @@ class TextJoinConfig(BaseModel):
 
     separator: str = Field("\n\n", max_length=10_000)
     template: str | None = Field(
-        None, description="Optional Jinja2 applied to each item; it sees `item` and `index` (from 1).")
+        None, description="Optional Jinja2 applied to each item; it sees `item` and `index` (from 1).",
+        json_schema_extra=widgets.template())
 
     @field_validator("template")
     @classmethod
@@ -40,7 +41,7 @@ def _flatten(values: Any) -> list[Any]:
     return flat
 
 
-class TextJoinNode(Node):
+class TextJoinNode(Node[TextJoinConfig]):
     type = "text.join"
     title = "Join texts"
     category = "Text"
@@ -49,7 +50,7 @@ class TextJoinNode(Node):
     inputs = (Port("texts", list_of("text"), many=True, description="Texts or lists of texts, in edge order."),)
     outputs = (Port("text", "text"),)
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: TextJoinConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         items = [item for item in _flatten(inputs.get("texts", [])) if item is not None]
         if config.template:
             # One render call for all items: at most one pool round trip, one time budget in all.

@@ -84,7 +84,7 @@ def split_characters(text: str, size: int, overlap: int, separators: list[str]) 
     return [c for c in (c.strip() for c in chunks) if c]
 
 
-class TextSplitNode(Node):
+class TextSplitNode(Node[TextSplitConfig]):
     type = "text.split"
     title = "Split text"
     category = "Text"
@@ -93,7 +93,7 @@ class TextSplitNode(Node):
     inputs = (Port("text", "text"),)
     outputs = (Port("chunks", list_of("text")),)
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: TextSplitConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         text = inputs.get("text")
         if not isinstance(text, str):
             raise NodeError(f"text must be a string, got {type(text).__name__}", kind="bad_input", field="text")

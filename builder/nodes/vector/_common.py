@@ -1,4 +1,4 @@
-"""What the vector nodes share: the collection setting, the store lookup and error mapping."""
+"""What the vector nodes share: the collection setting, store calls off the loop, error mapping, ids."""
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import Field
 
-from builder.nodes.base import NodeContext, NodeError
-from builder.vectors import NAME_RULE, VectorError, VectorStore, check_name
+from builder.nodes.base import NodeError
+from builder.vectors import NAME_RULE, VectorError, check_name
 
 T = TypeVar("T")
 
@@ -22,13 +22,6 @@ def valid_collection(value: str) -> str:
         return check_name(value)
     except VectorError as exc:
         raise ValueError(exc.message) from None
-
-
-def store_of(ctx: NodeContext) -> VectorStore:
-    make = getattr(ctx.services, "vectors", None)
-    if make is None:
-        raise NodeError("this host has no vector store", kind="internal")
-    return make()  # type: ignore[no-any-return]
 
 
 async def call_store(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

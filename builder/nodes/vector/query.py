@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
-from builder.nodes.vector._common import call_store, check_where, collection_field, store_of, valid_collection
+from builder.nodes.vector._common import call_store, check_where, collection_field, valid_collection
 
 
 class VectorQueryConfig(BaseModel):
@@ -23,7 +23,7 @@ class VectorQueryConfig(BaseModel):
         return valid_collection(value)
 
 
-class VectorQueryNode(Node):
+class VectorQueryNode(Node[VectorQueryConfig]):
     type = "vector.query"
     title = "Vector store: query"
     category = "Data"
@@ -34,13 +34,13 @@ class VectorQueryNode(Node):
                Port("matches", "json", description="[{id, text, distance, metadata}], nearest first."),
                Port("context", "text", description="The documents joined, for a prompt."))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: VectorQueryConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         vector = inputs["embedding"]
         if not isinstance(vector, list) or not vector or not all(
                 isinstance(x, (int, float)) and not isinstance(x, bool) for x in vector):
             raise NodeError("embedding must be a non-empty list of numbers", kind="bad_input", field="embedding")
         where = check_where(config.where)
-        matches = await call_store(store_of(ctx).query, config.collection, vector, config.k, where)
+        matches = await call_store(ctx.services.vectors().query, config.collection, vector, config.k, where)
         documents = [m.text or "" for m in matches]
         return {"documents": documents, "matches": [m.as_dict() for m in matches],
                 "context": config.separator.join(documents)}

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from builder.nodes.base import Node, NodeContext, NodeError, Port, list_of
-from builder.nodes.vector._common import call_store, collection_field, store_of, text_id, valid_collection
+from builder.nodes.vector._common import call_store, collection_field, text_id, valid_collection
 
 _SCALARS = (str, int, float, bool)
 
@@ -63,7 +63,7 @@ def _rows(inputs: dict[str, Any]) -> tuple[list[str], list[str], list[Any], list
     return ids, texts, embeddings, metadatas
 
 
-class VectorUpsertNode(Node):
+class VectorUpsertNode(Node[VectorUpsertConfig]):
     type = "vector.upsert"
     title = "Vector store: upsert"
     category = "Data"
@@ -75,7 +75,7 @@ class VectorUpsertNode(Node):
               Port("ids", list_of("text"), required=False, description="Default: a hash of each text."))
     outputs = (Port("count", "json", description="How many items were written."), Port("ids", list_of("text")))
 
-    async def run(self, ctx: NodeContext, config: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    async def run(self, ctx: NodeContext, config: VectorUpsertConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         ids, texts, embeddings, metadatas = _rows(inputs)
-        count = await call_store(store_of(ctx).upsert, config.collection, ids, texts, embeddings, metadatas)
+        count = await call_store(ctx.services.vectors().upsert, config.collection, ids, texts, embeddings, metadatas)
         return {"count": count, "ids": ids}

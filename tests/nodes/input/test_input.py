@@ -1,24 +1,11 @@
-"""input, output, text.constant and merge."""
+"""``input``: the run input of its name, its default, or a clear error; config checked by field."""
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from builder.nodes.base import NodeError
 from builder.nodes.catalog import registry
-
-from .conftest import FakeContext
-
-
-def test_the_catalog_registers_every_node_type_once():
-    assert {n.type for n in registry.latest()} == {
-        "input", "output", "text.constant", "prompt.template", "llm.chat", "text.split", "text.join",
-        "router", "router.classify", "merge", "json.extract", "embed", "vector.upsert", "vector.query", "vector.delete",
-        "http.request", "output.parse", "filter", "document.load", "memory.load", "memory.save"}
-    entries = registry.describe()
-    assert all(entry["config_schema"] for entry in entries)
-    json.dumps(entries)  # served as-is by GET /api/node-types
+from tests.nodes.kit import FakeContext
 
 
 def test_an_input_returns_the_run_input_of_its_name(run):
@@ -64,28 +51,3 @@ def test_an_input_rejects_bad_config_by_field(config_errors, config, field):
 def test_an_input_rejects_a_default_of_the_wrong_type(config_errors):
     errors = config_errors("input", {"name": "q", "type": "text", "default": 3})
     assert "default must be a string" in " ".join(errors.values())
-
-
-def test_an_output_passes_its_value_on_and_names_the_run_output(run):
-    spec = registry.get("output")
-    assert spec.run_output(spec.parse_config({"name": "summary"})) == "summary"
-    assert run("output", {"name": "summary"}, {"value": [1, 2]}) == {"value": [1, 2]}
-
-
-def test_a_text_constant_outputs_its_text(run):
-    assert run("text.constant", {"text": "hello"}) == {"text": "hello"}
-
-
-def test_merge_passes_on_the_first_input_that_has_a_value(run):
-    assert run("merge", {}, {"b": "from b", "d": "from d"}) == {"value": "from b"}
-    assert run("merge", {}, {"a": 0}) == {"value": 0}
-
-
-def test_merge_produces_nothing_when_no_input_arrived(run):
-    assert run("merge", {}, {}) == {}
-
-
-def test_merge_runs_with_partial_inputs_and_needs_none():
-    spec = registry.get("merge")
-    assert spec.partial_inputs
-    assert all(not p.required for p in spec.inputs)

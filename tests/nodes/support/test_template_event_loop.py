@@ -141,7 +141,10 @@ def test_a_judge_rubric_bomb_does_not_hold_the_event_loop():
     from builder.providers.registry import make_chat
     from experiments.scoring import ScoreContext, judge
 
-    context = ScoreContext(chat=lambda provider, credential: make_chat(provider))
+    async def chat(provider: str, credential: str | None) -> Any:
+        return make_chat(provider)
+
+    context = ScoreContext(chat=chat)
     cfg = {"provider": "fake", "model": "fake-small", "rubric": BOMBS[0]}
     result, gap, took = asyncio.run(while_ticking(judge("out", "exp", cfg, context, {"q": "x"})))
     assert result.score is None and re.search(LIMIT_WORDS, result.error or ""), result

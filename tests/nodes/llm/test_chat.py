@@ -4,8 +4,7 @@ import pytest
 
 from builder.nodes.base import NodeError
 from builder.providers.base import ChatResult, ProviderError, Usage
-
-from .conftest import FakeContext, FakeServices
+from tests.nodes.kit import FakeContext, FakeServices
 
 
 def test_it_answers_a_prompt_with_the_fake_provider_and_streams_tokens(run):
@@ -37,8 +36,8 @@ def test_it_sends_the_system_message_then_messages_then_the_prompt():
             return ChatResult(text="ok", usage=Usage(1, 1), finish_reason="stop", model=params.model)
 
     class Services(FakeServices):
-        def chat(self, provider, credential=None, base_url=None):
-            super().chat("fake", credential, base_url)
+        async def chat(self, provider, credential=None, base_url=None):
+            await super().chat("fake", credential, base_url)
             return Recorder()
 
     ctx = FakeContext(services=Services())

@@ -8,8 +8,7 @@ import pytest
 
 from builder.nodes.base import NodeError
 from builder.providers.base import ChatResult, Usage
-
-from .conftest import FakeContext, FakeServices
+from tests.nodes.kit import FakeContext, FakeServices
 
 SCHEMA = {"type": "object", "required": ["name", "items"], "properties": {
     "name": {"type": "string"},
@@ -34,7 +33,7 @@ class RepairServices(FakeServices):
         super().__init__()
         self.client = ScriptedChat(replies)
 
-    def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
+    async def chat(self, provider: str, credential: str | None = None, base_url: str | None = None) -> Any:
         self.requests.append((provider, credential, base_url))
         return self.client
 

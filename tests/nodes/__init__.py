@@ -1,0 +1,1 @@
+"""Node tests, one package per node family (as builder/nodes)."""

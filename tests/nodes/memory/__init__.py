@@ -1,0 +1,1 @@
+"""Tests of memory.load and memory.save."""

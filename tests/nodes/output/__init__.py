@@ -1,0 +1,1 @@
+"""Tests of output and output.parse."""

@@ -1,0 +1,1 @@
+"""Tests of the helpers in builder/nodes/support (templates, regular expressions)."""

@@ -1,0 +1,1 @@
+"""Tests of text.constant, text.split, text.join."""
