@@ -1,5 +1,5 @@
-"""REST for workspaces, the node catalog, pipelines, drafts and versions. Views are thin:
-validate the body, ask the policy, call one piece of domain logic, serialize."""
+"""REST for the node catalog, pipelines, drafts and versions (and their comparison). Views are
+thin: validate the body, ask the policy, call one piece of domain logic, serialize."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,37 +12,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from builder import palette
 from builder import serializers as s
-from builder.graph import ports_for, validate
+from builder.compare import compare
+from builder.graph import validate
+from builder.graph_store import check_storable
 from builder.models import Pipeline, PipelineVersion, Workspace, empty_graph
-from builder.nodes.base import BASE_TYPES
-from builder.nodes.catalog import registry
 from builder.policy import Action, pipeline_for, pipelines_of, require, token_scope, workspaces_of
-from builder.providers.registry import PROVIDERS
-from fomo.errors import InvalidGraph
-
-
-def body(serializer_cls: type[s.StrictSerializer], request: Request) -> dict[str, Any]:
-    ser = serializer_cls(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return dict(ser.validated_data)
+from builder.signals import pipeline_edited
+from fomo.errors import DomainError, InvalidGraph
+from fomo.http import body
 
 
 def graph_errors(graph: Any) -> list[dict[str, Any]]:
     return [e.as_dict() for e in validate(graph)[1]]
-
-
-class WorkspaceList(APIView):
-    def get(self, request: Request) -> Response:
-        rows = workspaces_of(request.user).filter(membership__user=request.user).values(
-            "id", "name", "personal", "membership__role").order_by("-personal", "name")
-        return Response([{"id": r["id"], "name": r["name"], "personal": r["personal"],
-                          "role": r["membership__role"]} for r in rows])
-
-    def post(self, request: Request) -> Response:
-        from teams.api_workspaces import create_workspace
-
-        return create_workspace(request)
 
 
 _CATALOG: dict[str, Any] | None = None
@@ -52,23 +35,17 @@ class NodeTypes(APIView):
     def get(self, request: Request) -> Response:
         global _CATALOG
         if _CATALOG is None:
-            _CATALOG = {
-                "node_types": registry.describe(),
-                "port_types": sorted(BASE_TYPES),
-                "providers": [{"name": p.name, "title": p.title, "chat": p.chat, "embeddings": p.embeddings,
-                               "free_model": p.free_model, "chat_models": list(p.chat_models),
-                               "embedding_models": list(p.embedding_models)} for p in PROVIDERS.values()],
-            }
+            _CATALOG = palette.catalog()
         return Response(_CATALOG)
 
 
 class NodePorts(APIView):
     def post(self, request: Request) -> Response:
         data = body(s.PortsQuery, request)
-        inputs, outputs, errors = ports_for(data["type"], data.get("version"), data.get("config") or {}, registry)
+        ports, errors = palette.node_ports(data["type"], data.get("version"), data.get("config") or {})
         if errors:
             raise InvalidGraph(errors[0].message, details={"errors": [e.as_dict() for e in errors]})
-        return Response({"inputs": [p.describe() for p in inputs], "outputs": [p.describe() for p in outputs]})
+        return Response(ports)
 
 
 class PipelineList(APIView):
@@ -78,13 +55,12 @@ class PipelineList(APIView):
             qs = qs.filter(workspace_id=ws) if ws.isdigit() else qs.none()
         if q := request.query_params.get("q", "").strip():
             qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
-        from runs.models import Run
-
-        last = Run.objects.filter(pipeline=OuterRef("pk")).order_by("-created_at")
+        # The newest run through the reverse relation runs defines: builder never imports runs.
+        last = Pipeline.objects.filter(pk=OuterRef("pk")).order_by("-runs__created_at")
         qs = qs.annotate(
-            last_run_id=Subquery(last.values("id")[:1]),
-            last_run_status=Subquery(last.values("status")[:1]),
-            last_run_at=Subquery(last.values("created_at")[:1]),
+            last_run_id=Subquery(last.values("runs__id")[:1]),
+            last_run_status=Subquery(last.values("runs__status")[:1]),
+            last_run_at=Subquery(last.values("runs__created_at")[:1]),
             latest_version=Max("versions__number"),
         )
         out = []
@@ -105,23 +81,11 @@ class PipelineList(APIView):
             workspace = Workspace.personal_of(request.user)
         role = require(request.user, workspace.pk, Action.EDIT)
         graph = data.get("graph", empty_graph())
-        validate_size(graph)
+        check_storable(graph)
         pipeline = Pipeline.objects.create(workspace=workspace, name=data["name"],
                                            description=data.get("description", ""), draft=graph,
                                            created_by=request.user, updated_by=request.user)
         return Response(s.pipeline_detail(pipeline, role), status=201)
-
-
-def validate_size(graph: Any) -> list[dict[str, Any]]:
-    """Refuse documents the validator calls too big or shapeless before they are stored
-    anywhere; return every error of a document that may be stored (a draft may be invalid)."""
-    found = validate(graph)[1]
-    # A secret typed into the document (graph_checks.check_secret_headers) must not be stored at all.
-    fatal = [e for e in found if e.code == "secret" or (e.code in ("limit", "schema") and e.node is None
-                                                          and e.edge is None)]
-    if fatal:
-        raise InvalidGraph(fatal[0].message, details={"errors": [e.as_dict() for e in fatal]})
-    return [e.as_dict() for e in found]
 
 
 class PipelineDetail(APIView):
@@ -157,12 +121,10 @@ class DraftView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         pipeline, _ = pipeline_for(request.user, pk, Action.EDIT)
         data = body(s.DraftSave, request)
-        errors = validate_size(data["graph"])
-        from teams.activity import record
-
+        errors = check_storable(data["graph"])
         with transaction.atomic():  # the save and its activity line land together or not at all
             pipeline.save_draft(data["graph"], data["base_revision"], request.user)
-            record(pipeline.workspace_id, request.user, "edited", "pipeline", pipeline.pk, f"edited “{pipeline.name}”")
+            pipeline_edited.send(Pipeline, pipeline=pipeline, user=request.user, summary=f"edited “{pipeline.name}”")
         return Response({"revision": pipeline.revision, "updated_at": pipeline.updated_at.isoformat(),
                          "updated_by": pipeline.updated_by_name, "errors": errors})
 
@@ -212,3 +174,25 @@ class VersionRestore(APIView):
             pipeline.save_draft(version.graph, pipeline.revision, request.user)
             pipeline.add_version(version.graph, request.user, f"Restored version {number}")
         return Response(s.pipeline_detail(pipeline, role))
+
+
+class VersionCompare(APIView):
+    """``?a=<n|draft>&b=<n|draft>``: what ``b`` changes relative to ``a``."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        pipeline, _ = pipeline_for(request.user, pk, Action.READ)
+        graphs = {}
+        for side in ("a", "b"):
+            raw = request.query_params.get(side, "")
+            if not raw:
+                raise DomainError(f"{side}: a version number or 'draft' is required.", code="invalid")
+            graphs[side] = pipeline.draft if raw == "draft" else _version(pipeline, _number(raw)).graph
+        return Response({"a": request.query_params["a"], "b": request.query_params["b"],
+                         **compare(graphs["a"], graphs["b"])})
+
+
+def _number(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404 from None

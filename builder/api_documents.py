@@ -16,11 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder import documents
-from builder.api import body
 from builder.conversations import MemoryStore
-from builder.documents import Document, DocumentError
+from builder.documents import DocumentError
+from builder.models import Document
 from builder.policy import Action, require, role_in
-from builder.serializers import StrictSerializer
+from fomo.http import StrictSerializer, body
 from fomo.parsers import SafeJSONParser
 
 

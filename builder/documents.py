@@ -10,10 +10,9 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
-from django.utils import timezone
+from django.db import connection
 
-from builder.models import Workspace
+from builder.models.document import MAX_NAME, Document, Source
 from builder.pdf_extract import PdfLimitExceeded, PdfLimits, PdfUnreadable, extract_text
 from fomo.errors import DomainError
 from fomo.jsonsafe import storable_text
@@ -21,36 +20,7 @@ from fomo.jsonsafe import storable_text
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_NAME = 200
 TEXT_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md"}
-
-
-class Source(models.TextChoices):
-    PASTE = "paste"
-    TXT = "txt"
-    MD = "md"
-    PDF = "pdf"
-
-
-class Document(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="documents")
-    name = models.CharField(max_length=MAX_NAME)
-    content = models.TextField()
-    size = models.PositiveIntegerField(help_text="Bytes of the upload (or of the pasted text as UTF-8).")
-    source = models.CharField(max_length=10, choices=Source.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="document_ws_created")]
-
-    def meta(self) -> dict[str, Any]:
-        """Everything but the content."""
-        return {"id": self.pk, "workspace": self.workspace_id, "name": self.name, "size": self.size,
-                "chars": len(self.content), "source": self.source,
-                "created_by": self.created_by.get_username() if self.created_by else None,
-                "created_at": self.created_at.isoformat()}
 
 
 class DocumentError(DomainError):

@@ -38,6 +38,11 @@ def token_scope(user: Any) -> int | None:
     return getattr(user, "fomo_token_scope", None)
 
 
+def api_token_id(user: Any) -> int | None:
+    """The API token this request authenticated with (set by teams.auth), if any."""
+    return getattr(user, "fomo_token_id", None)
+
+
 def workspaces_of(user: Any) -> QuerySet[Workspace]:
     if not getattr(user, "is_authenticated", False):
         return Workspace.objects.none()

@@ -1,4 +1,6 @@
-"""Server-rendered pages: sign-up, log-in, and the shells that mount the canvas app."""
+"""Server-rendered pages of design time: sign-up, log-in, the pipeline list, the editor, a
+workspace's credentials and data; and the shell that mounts the canvas app, which every app's
+pages use."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,10 +12,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from builder.graph import ports_for
 from builder.models import Workspace
-from builder.nodes.base import BASE_TYPES
-from builder.nodes.catalog import registry
 from builder.policy import Action, pipeline_for, role_in
 from fomo import throttle
 
@@ -72,34 +71,36 @@ class FomoLogoutView(LogoutView):
     pass
 
 
-def _shell(request: HttpRequest, page: str, pipeline_id: int | None = None, run_id: int | None = None,
-           boot: dict[str, Any] | None = None) -> HttpResponse:
+def shell(request: HttpRequest, page: str, pipeline_id: int | None = None, run_id: int | None = None,
+          boot: dict[str, Any] | None = None) -> HttpResponse:
+    """The page that mounts the canvas app on ``page`` (every app's pages use it)."""
     return render(request, "app.html", {"page": page, "pipeline_id": pipeline_id or "", "run_id": run_id or "",
                                         "boot": boot})
 
 
 def pipeline_list_page(request: HttpRequest) -> HttpResponse:
-    return _shell(request, "list")
+    return shell(request, "list")
 
 
 def editor_page(request: HttpRequest, pk: int) -> HttpResponse:
     pipeline_for(request.user, pk, Action.READ)
-    return _shell(request, "editor", pipeline_id=pk)
+    return shell(request, "editor", pipeline_id=pk)
 
 
-def _workspace_shell(request: HttpRequest, workspace_id: int, page: str) -> HttpResponse:
+def workspace_shell(request: HttpRequest, workspace_id: int, page: str) -> HttpResponse:
+    """:func:`shell` for a page of one workspace: 404 unless the user is a member."""
     if role_in(request.user, workspace_id) is None:
         raise Http404
-    return _shell(request, page)
+    return shell(request, page)
 
 
 def credentials_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
-    return _workspace_shell(request, workspace_id, "credentials")
+    return workspace_shell(request, workspace_id, "credentials")
 
 
 def data_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     """The workspace's documents and vector collections."""
-    return _workspace_shell(request, workspace_id, "data")
+    return workspace_shell(request, workspace_id, "data")
 
 
 def personal_credentials_page(request: HttpRequest) -> HttpResponse:
@@ -108,55 +109,3 @@ def personal_credentials_page(request: HttpRequest) -> HttpResponse:
 
 def personal_data_page(request: HttpRequest) -> HttpResponse:
     return redirect(f"/workspaces/{Workspace.personal_of(request.user).pk}/data/")
-
-
-def datasets_page(request: HttpRequest) -> HttpResponse:
-    """The datasets of the user's workspaces (the page picks the workspace)."""
-    return _shell(request, "datasets")
-
-
-def experiment_page(request: HttpRequest, pk: int) -> HttpResponse:
-    from experiments.api import experiment_for
-
-    exp = experiment_for(request.user, pk)
-    return _shell(request, "experiment", pipeline_id=exp.pipeline_id)
-
-
-def workspace_settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
-    """Members, roles, invitations and activity of a workspace (every member; owners manage)."""
-    return _workspace_shell(request, workspace_id, "workspace-settings")
-
-
-def tokens_page(request: HttpRequest) -> HttpResponse:
-    """The user's personal API tokens."""
-    return _shell(request, "tokens")
-
-
-def shared_page(request: HttpRequest, token: str) -> HttpResponse:
-    """A share link's read-only page, for anyone holding the link (a public path in
-    fomo/middleware.py); unknown, revoked and expired links are 404. The page carries what its
-    canvas needs and an anonymous visitor cannot ask the API for: the node catalog and the
-    draft's ports. The graph and runs come from the link's own API."""
-    from teams.sharing import share_link_for, strip_credentials
-
-    link = share_link_for(token)
-    graph, _ = strip_credentials(link.pipeline.draft)
-    ports: dict[str, Any] = {}
-    for node in graph.get("nodes", []) if isinstance(graph, dict) else []:
-        known = isinstance(node, dict) and isinstance(node.get("type"), str) and registry.has(node["type"])
-        if known and registry.get(node["type"]).dynamic_ports:
-            inputs, outputs, errors = ports_for(node["type"], node.get("version"), node.get("config") or {}, registry)
-            if not errors:
-                ports[str(node["id"])] = {"inputs": [p.describe() for p in inputs],
-                                          "outputs": [p.describe() for p in outputs]}
-    catalog = {"node_types": registry.describe(), "port_types": sorted(BASE_TYPES), "providers": []}
-    resp = _shell(request, "shared", boot={"catalog": catalog, "ports": ports})
-    resp["Referrer-Policy"] = "no-referrer"  # the token is in the address: keep it out of Referer headers
-    return resp
-
-
-def run_page(request: HttpRequest, pk: int) -> HttpResponse:
-    from runs.api import run_for
-
-    run = run_for(request.user, pk)
-    return _shell(request, "run", pipeline_id=run.pipeline_id, run_id=pk)

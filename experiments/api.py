@@ -19,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.policy import Action, pipeline_for, require
 from builder.serializers import version_detail
 from experiments import datasets, service
 from experiments import serializers as s
 from experiments.models import Dataset, DatasetRow, Experiment, ExperimentStatus
 from experiments.scoring import scorer_keys
+from fomo.http import body
 
 
 def dataset_for(user: Any, pk: int, action: Action = Action.READ) -> Dataset:

@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Count
 from rest_framework import serializers
 
-from builder.serializers import StrictSerializer
 from experiments.models import Cell, Dataset, DatasetRow, Experiment
 from experiments.scoring import scorer_keys
+from fomo.http import StrictSerializer
 from runs.models import RunStatus
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from builder.models import Pipeline, PipelineVersion
+from builder.signals import pipeline_edited
 from experiments import scoring, variants
 from experiments.models import Cell, Dataset, Experiment, ExperimentStatus, Variant
 from fomo.errors import DomainError, InvalidGraph
@@ -270,8 +271,6 @@ def settle_cancel(experiment_id: int) -> bool:
 def promote(exp: Experiment, variant: Variant, user: Any, message: str, base_revision: int | None) -> PipelineVersion:
     """Apply the variant's overrides to the pipeline's current draft and save it as a new
     version, through the draft's compare-and-set (a stale ``base_revision`` gets 409)."""
-    from teams.activity import record
-
     pipeline = Pipeline.objects.get(pk=exp.pipeline_id)
     draft_ids = {n.get("id") for n in pipeline.draft.get("nodes", []) if isinstance(n, dict)}
     missing = [o for o in variant.overrides if o["node"] not in draft_ids]
@@ -292,5 +291,5 @@ def promote(exp: Experiment, variant: Variant, user: Any, message: str, base_rev
     with transaction.atomic():
         pipeline.save_draft(graph, base_revision if base_revision is not None else pipeline.revision, user)
         version = pipeline.add_version(graph, user, text[:500])
-        record(pipeline.workspace_id, user, "edited", "pipeline", pipeline.pk, f"promoted a variant of “{exp.name}”")
+        pipeline_edited.send(Pipeline, pipeline=pipeline, user=user, summary=f"promoted a variant of “{exp.name}”")
     return version

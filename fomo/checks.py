@@ -85,7 +85,7 @@ def _configured_keys() -> list[bytes] | None:
 
 def _stored_secret() -> tuple[str, str] | None:
     """(name, token) of the newest stored credential, or None (none, or no table yet)."""
-    from builder.credentials import Credential
+    from builder.models import Credential
 
     try:
         row = Credential.objects.order_by("-updated_at", "-pk").values_list("name", "secret_encrypted").first()

@@ -5,7 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from builder.serializers import StrictSerializer
+from fomo.http import StrictSerializer
 from runs.models import WHOLE_NODE, NodeRun, Run
 
 
@@ -95,9 +95,9 @@ def node_runs(run: Run, share_token: str | None = None) -> list[dict[str, Any]]:
     for r in records:
         truncated = {}
         for f in _VALUES:
-            chars = getattr(r, f"{f}_chars") or 0
-            if chars > VALUE_BUDGET:
-                truncated[f] = {"chars": chars, "head": heads[f].get(r.pk, ""),
+            size = getattr(r, f"{f}_chars") or 0
+            if size > VALUE_BUDGET:
+                truncated[f] = {"chars": size, "head": heads[f].get(r.pk, ""),
                                 "url": node_value_url(run, r, share_token)}
         out.append(node_run(r, {f: whole[f].get(r.pk) for f in _VALUES}, truncated))
     return out
@@ -135,3 +135,9 @@ class RunCreate(StrictSerializer):
     version = serializers.IntegerField(required=False, min_value=1)
     from_run = serializers.IntegerField(required=False, min_value=1)
     from_node = serializers.CharField(required=False, max_length=100)
+
+
+class ProgrammaticRun(StrictSerializer):
+    inputs = serializers.JSONField(required=False, default=dict)
+    version = serializers.IntegerField(required=False, min_value=1)
+    draft = serializers.BooleanField(required=False, default=False)

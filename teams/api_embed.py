@@ -16,11 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.policy import Action, pipeline_for
+from fomo.http import body, sse
 from teams import embed
 from teams import serializers as s
-from teams.api_runs import EventStreamRenderer
 
 WIDGET_JS = Path(settings.BASE_DIR) / "static" / "embed" / "widget.js"
 
@@ -70,7 +69,7 @@ class EmbedChat(APIView):
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
     throttle_classes: list[Any] = []
-    renderer_classes = [JSONRenderer, EventStreamRenderer]
+    renderer_classes = [JSONRenderer, sse.EventStreamRenderer]
     cors_origin: str | None = None
     retry_after: float | None = None
 
@@ -95,10 +94,7 @@ class EmbedChat(APIView):
         data = body(s.EmbedChat, request)
         session = embed.check_session(data.get("session"))
         run, contract = embed.start_chat(k, data["message"], session)
-        resp = StreamingHttpResponse(embed.chat_stream(run.pk, contract, session), content_type="text/event-stream")
-        resp["Cache-Control"] = "no-cache"
-        resp["X-Accel-Buffering"] = "no"
-        return resp
+        return sse.stream_response(embed.chat_stream(run.pk, contract, session))
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, embed.RateLimited):

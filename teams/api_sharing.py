@@ -1,5 +1,5 @@
-"""REST for moving and copying pipelines, share links (and their public pages), export,
-import and version comparison."""
+"""REST for moving and copying pipelines, share links (and their public pages), export and
+import."""
 from __future__ import annotations
 
 import json
@@ -14,17 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder import serializers as bs
-from builder.api import body
 from builder.models import Workspace
 from builder.policy import Action, pipeline_for, token_scope
-from fomo.errors import DomainError
+from fomo.http import body
 from runs import serializers as rs
 from runs.models import Run
 from teams import serializers as s
 from teams import sharing
 from teams.activity import record
 from teams.api_workspaces import workspace_for
-from teams.compare import compare
 from teams.models import ShareLink
 
 
@@ -164,18 +162,3 @@ class Import(APIView):
             raise sharing.InvalidImport(f"Imports are limited to {limit} bytes.", code="too_large") from None
         pipeline, unbound = sharing.import_doc(ws, sharing.parse_import(raw), request.user)
         return Response(_with_unbound(bs.pipeline_detail(pipeline, role), unbound), status=201)
-
-
-class VersionCompare(APIView):
-    """``?a=<n|draft>&b=<n|draft>``: what ``b`` changes relative to ``a``."""
-
-    def get(self, request: Request, pk: int) -> Response:
-        pipeline, _ = pipeline_for(request.user, pk, Action.READ)
-        graphs = {}
-        for side in ("a", "b"):
-            raw = request.query_params.get(side, "")
-            if not raw:
-                raise DomainError(f"{side}: a version number or 'draft' is required.", code="invalid")
-            graphs[side] = pipeline.draft if raw == "draft" else sharing.version_graph(pipeline, raw)
-        return Response({"a": request.query_params["a"], "b": request.query_params["b"],
-                         **compare(graphs["a"], graphs["b"])})

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder.models import Workspace
-from builder.policy import Action, require
+from builder.policy import Action, require, workspaces_of
 from fomo.http import body, clamped_int
 from teams import members
 from teams import serializers as s
@@ -26,11 +26,19 @@ def workspace_out(ws: Workspace, role: str) -> dict[str, object]:
     return {"id": ws.pk, "name": ws.name, "personal": ws.personal, "role": role}
 
 
-def create_workspace(request: Request) -> Response:
-    """``POST /api/workspaces`` (mounted on builder's WorkspaceList)."""
-    data = body(s.WorkspaceCreate, request)
-    ws = members.create_workspace(request.user, data["name"])
-    return Response(workspace_out(ws, "owner"), status=201)
+class WorkspaceList(APIView):
+    """The user's workspaces with their role in each (personal first); creating one."""
+
+    def get(self, request: Request) -> Response:
+        rows = workspaces_of(request.user).filter(membership__user=request.user).values(
+            "id", "name", "personal", "membership__role").order_by("-personal", "name")
+        return Response([{"id": r["id"], "name": r["name"], "personal": r["personal"],
+                          "role": r["membership__role"]} for r in rows])
+
+    def post(self, request: Request) -> Response:
+        data = body(s.WorkspaceCreate, request)
+        ws = members.create_workspace(request.user, data["name"])
+        return Response(workspace_out(ws, "owner"), status=201)
 
 
 class WorkspaceDetail(APIView):

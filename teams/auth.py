@@ -81,7 +81,8 @@ def authenticate_token(raw: str) -> tuple[Any, ApiToken]:
     user = token.user
     if not user.is_active:
         raise exceptions.AuthenticationFailed("This API token's user is inactive.")
-    user.fomo_token_scope = token.workspace_id  # read by builder.policy
+    user.fomo_token_scope = token.workspace_id  # read by builder.policy (token_scope, api_token_id)
+    user.fomo_token_id = token.pk
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

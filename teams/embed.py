@@ -25,11 +25,12 @@ from django.utils import timezone
 from builder.models import Pipeline, PipelineVersion
 from builder.policy import ALLOWED, Action, role_in
 from fomo.errors import DomainError, Forbidden
-from runs.lifecycle import create_run
+from fomo.http import sse
+from runs import transitions
+from runs.live import CLOSED, KEEPALIVE, follow
 from runs.models import Run
 from teams.activity import record, runs_not_listed
 from teams.auth import hit
-from teams.live import CLOSED, KEEPALIVE, follow
 from teams.models import EmbedKey
 
 MESSAGE_NAMES = ("message", "question", "q", "prompt", "text", "input")
@@ -244,7 +245,7 @@ def start_chat(key: EmbedKey, message: str, session: str) -> tuple[Run, ChatCont
     if contract.session:
         inputs[contract.session] = f"embed-{key.pk}-{session}"
     with runs_not_listed():
-        run = create_run(key.pipeline, creator, inputs, version)
+        run = transitions.create(key.pipeline, creator, inputs, version)
     EmbedKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return run, contract
 
@@ -257,10 +258,6 @@ def check_session(raw: Any) -> str:
     return raw
 
 
-def frame(event: str, data: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
-
-
 def _final(run_id: int) -> tuple[str, Any]:
     run = Run.objects.get(pk=run_id)
     return run.status, run.outputs
@@ -270,7 +267,7 @@ async def chat_stream(run_id: int, contract: ChatContract, session: str) -> Asyn
     """Server-sent events of one chat turn: ``ready`` {session}; ``token`` {text} as the answer
     streams; ``reset`` {} when a retried call discards what streamed so far; then ``done``
     {answer, session} or ``error`` {message}."""
-    yield frame("ready", {"session": session})
+    yield sse.frame(event="ready", data={"session": session})
     deadline = asyncio.get_running_loop().time() + MAX_TURN_SECONDS
     async with contextlib.aclosing(follow(run_id, 0, [])) as events:
         async for e in events:
@@ -283,14 +280,15 @@ async def chat_stream(run_id: int, contract: ChatContract, session: str) -> Asyn
             elif e["node_id"] in contract.streamed and e["item"] is None:
                 if e["type"] == "node.token":
                     if e["payload"].get("void"):
-                        yield frame("reset", {})
+                        yield sse.frame(event="reset", data={})
                     if e["payload"].get("text"):
-                        yield frame("token", {"text": e["payload"]["text"]})
+                        yield sse.frame(event="token", data={"text": e["payload"]["text"]})
                 elif e["type"] == "node.failed" and e["payload"].get("will_retry"):
-                    yield frame("reset", {})
+                    yield sse.frame(event="reset", data={})
     status, outputs = await database_sync_to_async(_final)(run_id)
     answer = (outputs or {}).get(contract.answer) if status == "succeeded" else None
     if answer is None:
-        yield frame("error", {"message": "Sorry, no answer could be produced. Try again later."})
+        yield sse.frame(event="error", data={"message": "Sorry, no answer could be produced. Try again later."})
         return
-    yield frame("done", {"answer": answer if isinstance(answer, str) else json.dumps(answer), "session": session})
+    text = answer if isinstance(answer, str) else json.dumps(answer)
+    yield sse.frame(event="done", data={"answer": text, "session": session})

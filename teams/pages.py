@@ -1,6 +1,7 @@
-"""Server-rendered pages of the teams app: the invite link ``/invites/<token>/``.
+"""Server-rendered pages of the teams app: a workspace's settings, the user's API tokens, a share
+link's read-only page, and the invite link ``/invites/<token>/``.
 
-The page is reachable without logging in (holding the link is what counts): it names the
+The invite page is reachable without logging in (holding the link is what counts): it names the
 workspace and the role, and offers to log in or sign up and come back. Accepting needs a
 logged-in user and a POST."""
 from __future__ import annotations
@@ -9,9 +10,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from builder import palette
 from builder import views as builder_views
 from fomo.errors import DomainError
 from teams import members
+from teams.sharing import share_link_for, strip_credentials
+
+
+def workspace_settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    """Members, roles, invitations and activity of a workspace (every member; owners manage)."""
+    return builder_views.workspace_shell(request, workspace_id, "workspace-settings")
+
+
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    """The user's personal API tokens."""
+    return builder_views.shell(request, "tokens")
+
+
+def shared_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A share link's read-only page, for anyone holding the link (a public path in
+    fomo/middleware.py); unknown, revoked and expired links are 404. The page carries what its
+    canvas needs and an anonymous visitor cannot ask the API for: the node catalog and the
+    draft's ports. The graph and runs come from the link's own API."""
+    link = share_link_for(token)
+    graph, _ = strip_credentials(link.pipeline.draft)
+    boot = {"catalog": palette.catalog(providers=False), "ports": palette.dynamic_ports(graph)}
+    resp = builder_views.shell(request, "shared", boot=boot)
+    resp["Referrer-Policy"] = "no-referrer"  # the token is in the address: keep it out of Referer headers
+    return resp
 
 
 def _page(request: HttpRequest, token: str, **extra: object) -> HttpResponse:

@@ -61,12 +61,6 @@ class ShareDuplicate(StrictSerializer):
     workspace = serializers.IntegerField(required=False)
 
 
-class ProgrammaticRun(StrictSerializer):
-    inputs = serializers.JSONField(required=False, default=dict)
-    version = serializers.IntegerField(required=False, min_value=1)
-    draft = serializers.BooleanField(required=False, default=False)
-
-
 def token_out(t: ApiToken) -> dict[str, Any]:
     return {"id": t.pk, "name": t.name, "prefix": f"fomo_{t.prefix}_", "workspace": t.workspace_id,
             "expires_at": _iso(t.expires_at), "last_used_at": _iso(t.last_used_at), "revoked": t.revoked,

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from builder.graph_store import check_storable
-from builder.models import Credential, Pipeline, PipelineVersion, Workspace
+from builder.models import Credential, Pipeline, Workspace
 from fomo import jsonsafe
 from fomo.errors import DomainError, InvalidJSON
 from teams.activity import record
@@ -206,10 +206,3 @@ def import_doc(workspace: Workspace, doc: dict[str, Any], user: Any) -> tuple[Pi
             unbound.extend({**u, "version": version.number} for u in vunbound)
         record(workspace.pk, user, "imported", "pipeline", pipeline.pk, f"imported “{pipeline.name}”")
     return pipeline, unbound
-
-
-def version_graph(pipeline: Pipeline, number: Any) -> dict[str, Any]:
-    try:
-        return pipeline.versions.get(number=int(number)).graph
-    except (PipelineVersion.DoesNotExist, TypeError, ValueError):
-        raise Http404 from None

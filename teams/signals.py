@@ -1,4 +1,5 @@
-"""Activity for objects whose creation already names who did it: pipelines, versions, runs."""
+"""Activity for objects whose creation already names who did it (pipelines, versions, runs), and
+for draft edits builder announces (builder.signals.pipeline_edited)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from builder.models import Pipeline, PipelineVersion
+from builder.signals import pipeline_edited
 from runs.models import Run
 from runs.transitions import runs_created
 from teams.activity import record, runs_listed
@@ -26,6 +28,11 @@ def version_created(sender: Any, instance: PipelineVersion, created: bool, **kwa
         record(pipeline.workspace_id, instance.author, "versioned", "pipeline", pipeline.pk,
                f"saved version {instance.number} of “{pipeline.name}”"
                + (f": {instance.message}" if instance.message else ""))
+
+
+@receiver(pipeline_edited)
+def pipeline_changed(sender: Any, pipeline: Pipeline, user: Any, summary: str, **kwargs: Any) -> None:
+    record(pipeline.workspace_id, user, "edited", "pipeline", pipeline.pk, summary)
 
 
 @receiver(runs_created)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from builder.models.conversation import Conversation, ConversationMessage
 from builder.models.credential import Credential
+from builder.models.document import Document
 from builder.models.pipeline import Pipeline, PipelineVersion, empty_graph
 from builder.models.workspace import Membership, Role, Workspace
 
 __all__ = ["Conversation", "ConversationMessage", "Credential", "Document", "Membership", "Pipeline",
            "PipelineVersion", "Role", "Workspace", "empty_graph"]
-
-# builder/documents.py still holds its model (until it moves to builder/models/document.py).
-from builder.documents import Document  # noqa: E402

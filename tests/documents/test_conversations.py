@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from builder import conversations
-from builder.conversations import ConversationMessage, MemoryStore, fit_budget
-from builder.models import Workspace
+from builder.conversations import MemoryStore, fit_budget
+from builder.models import ConversationMessage, Workspace
 from builder.tokens import count_tokens
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from builder import documents
-from builder.documents import Document
-from builder.models import Workspace
+from builder.models import Document, Workspace
 
 from .conftest import encrypted_pdf, make_pdf
 

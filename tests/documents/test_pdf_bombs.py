@@ -10,8 +10,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from builder.documents import Document
-from builder.models import Workspace
+from builder.models import Document, Workspace
 from builder.pdf_extract import PdfLimits
 from tests.documents.conftest import make_pdf
 

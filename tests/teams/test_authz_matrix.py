@@ -16,7 +16,7 @@ from django.urls import URLResolver
 from rest_framework.test import APIClient
 
 from builder.credentials import set_secret
-from builder.models import Credential, Pipeline, PipelineVersion, Workspace
+from builder.models import Credential, Document, Pipeline, PipelineVersion, Workspace
 from fomo import urls
 from runs.models import Run
 from teams.keys import new_api_token, new_link_token
@@ -203,7 +203,6 @@ def world(users, pipeline, side_workspace) -> dict[str, Any]:
     set_secret(credential, "sk-test-abcdef123456")
     credential.save()
     from builder.conversations import MemoryStore
-    from builder.documents import Document
 
     document = Document.objects.create(workspace=pipeline.workspace, name="d", content="text", size=4, source="paste")
     MemoryStore(pipeline.workspace.pk).save("s1", [("user", "hi"), ("assistant", "hello")])

@@ -52,13 +52,13 @@ def test_wait_is_bounded_and_a_run_that_does_not_end_in_time_answers_202(as_user
 
 
 def test_a_run_that_already_ended_returns_its_outputs(as_user, pipeline, monkeypatch):
-    from teams import api_runs
+    from runs import api_follow
 
     def finish(run_id, timeout):
         Run.objects.filter(pk=run_id).update(status="succeeded", outputs={"summary": "done"})
         return True
 
-    monkeypatch.setattr(api_runs, "wait_for_run", finish)
+    monkeypatch.setattr(api_follow, "wait_for_run", finish)
     resp = as_user("alice").post(f"/api/pipelines/{pipeline.pk}/run?wait=5",
                                  {"inputs": {"transcript": "x"}, "draft": True}, format="json")
     assert resp.status_code == 200 and resp.json()["outputs"] == {"summary": "done"}

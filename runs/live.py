@@ -1,4 +1,5 @@
-"""Following a run from a request: waiting for it to end (``?wait=``) and the SSE stream.
+"""Following a run from a request: waiting for it to end (``?wait=``), the SSE stream, and the
+event follower the chat widget's stream (teams/embed.py) uses too.
 
 Both subscribe to the run's channel-layer group first and then read the database, so nothing
 published in between is missed; the channel layer may drop messages, so both also re-read the

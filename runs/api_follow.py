@@ -1,27 +1,25 @@
-"""The public run API: start a pipeline and (optionally) wait for its outputs, and the SSE
-stream of a run's events."""
+"""Following a run over HTTP: start a pipeline and (optionally) wait for its outputs
+(``POST /api/pipelines/<id>/run?wait=``), and the SSE stream of a run's events."""
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api import body
 from builder.models import Pipeline, PipelineVersion
-from builder.policy import Action, pipeline_for
+from builder.policy import Action, api_token_id, pipeline_for
 from fomo.errors import DomainError
-from runs import serializers as rs
-from runs.api import run_for
-from runs.lifecycle import create_run
+from fomo.http import body, sse
+from runs import serializers as s
+from runs import transitions
+from runs.access import run_for
+from runs.live import sse_stream, wait_for_run
 from runs.models import Run
-from teams import serializers as s
-from teams.live import sse_stream, wait_for_run
-from teams.models import ApiToken
 
 
 def run_urls(run_id: int) -> dict[str, str]:
@@ -67,24 +65,13 @@ class PipelineRun(APIView):
         pipeline, _ = pipeline_for(request.user, pk, Action.RUN)
         data = body(s.ProgrammaticRun, request)
         wait = _wait_seconds(request.query_params.get("wait"))
-        run = create_run(pipeline, request.user, data.get("inputs"), _version_to_run(pipeline, data))
+        run = transitions.create(pipeline, request.user, data.get("inputs"), _version_to_run(pipeline, data))
         done = wait_for_run(run.pk, wait)
         run = Run.objects.select_related("pipeline", "version", "started_by").get(pk=run.pk)
-        out = {**rs.run_summary(run), "urls": run_urls(run.pk)}
+        out = {**s.run_summary(run), "urls": run_urls(run.pk)}
         if done:
             return Response({**out, "outputs": run.outputs, "error": run.error}, status=200)
         return Response(out, status=202)
-
-
-class EventStreamRenderer(BaseRenderer):
-    """Lets clients that ask for ``text/event-stream`` through content negotiation; errors are
-    still JSON."""
-
-    media_type = "text/event-stream"
-    format = "sse"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        return JSONRenderer().render(data)
 
 
 def _after(request: Request) -> int:
@@ -98,18 +85,9 @@ def _after(request: Request) -> int:
 class RunStream(APIView):
     """``GET /api/runs/<id>/stream?after=N`` (or ``Last-Event-ID``): server-sent events."""
 
-    renderer_classes = [JSONRenderer, EventStreamRenderer]
+    renderer_classes = [JSONRenderer, sse.EventStreamRenderer]
 
     def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         run = run_for(request.user, pk)
-        token = request.auth if isinstance(request.auth, ApiToken) else None
-        return event_stream_response(run, _after(request), request.user.pk, token.pk if token else None)
-
-
-def event_stream_response(run: Run, after: int, user_id: int | None,
-                          token_id: int | None = None) -> StreamingHttpResponse:
-    resp = StreamingHttpResponse(sse_stream(run.pk, after, run.pipeline.workspace_id, user_id, token_id),
-                                 content_type="text/event-stream")
-    resp["Cache-Control"] = "no-cache"
-    resp["X-Accel-Buffering"] = "no"
-    return resp
+        return sse.stream_response(sse_stream(run.pk, _after(request), run.pipeline.workspace_id, request.user.pk,
+                                              api_token_id(request.user)))
