@@ -45,9 +45,12 @@ bench: setup
 chaos: setup
 	$(PY) -m chaos
 
+# ruff over the repository, mypy over every app ([tool.mypy] files), the layering rule
+# (import-linter contracts in [tool.importlinter]). .ci/run runs it before the tests.
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	.venv/bin/lint-imports
 
 clean:
 	rm -rf .venv data static/app frontend/node_modules

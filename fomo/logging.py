@@ -1,7 +1,7 @@
 """Log lines as JSON or text (``FOMO_LOG_FORMAT=json|text``), with the run and node they belong
 to and without secrets.
 
-:class:`ContextFilter` puts ``run_id``/``node_id`` (from :mod:`runs.logctx`) on every record;
+:class:`ContextFilter` puts ``run_id``/``node_id`` (from :mod:`fomo.logctx`) on every record;
 :class:`RedactSecrets` rewrites the message, its arguments and the traceback so that API keys
 (``sk-…``, fomo tokens, Fernet tokens of stored credentials), ``Authorization`` headers,
 ``key=value`` pairs naming a secret, and the literal values of the secret environment variables
@@ -17,7 +17,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from runs import logctx
+from fomo import logctx
 
 REDACTED = "[redacted]"
 SECRET_ENV = ("OPENAI_API_KEY", "CO_API_KEY", "COHERE_API_KEY", "ANTHROPIC_API_KEY", "SECRET_KEY",

@@ -24,7 +24,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from builder.graph import validate
-from runs import logctx, transitions
+from fomo import logctx
+from runs import transitions
 from runs.engine import Engine, events
 from runs.engine.events import Event
 from runs.heartbeat import live_worker_ids

@@ -12,10 +12,9 @@ from io import StringIO
 
 import pytest
 
-from fomo import launcher
+from fomo import launcher, logctx
 from fomo.logging import ContextFilter, JsonFormatter, RedactSecrets, TextFormatter, redact
 from fomo.stack import read_events
-from runs import logctx
 
 OPENAI_KEY = "sk-proj-Zq8Xv3LmN5pR7tY9wB2cD4fG6hJ8kL0m"
 STORED_SECRET_TOKEN = "gAAAAABnQ1x2y3z4A5B6C7D8E9F0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
