@@ -1,6 +1,7 @@
 /** The toolbar's "Chat" button: opens the playground pane for pipelines with a chat input. */
 import { lazy, Suspense, useMemo, useState } from "react";
 import type { Pipeline } from "../shared/api/types";
+import { useCatalog } from "../graph/catalog";
 import { useGraph } from "../graph/graphStore";
 import { chatShape } from "./chatModel";
 
@@ -9,7 +10,8 @@ const ChatPlayground = lazy(() => import("./ChatPlayground"));
 export function ChatButton({ pipeline }: { pipeline: Pipeline }) {
   const [open, setOpen] = useState(false);
   const doc = useGraph((s) => s.doc);
-  const shape = useMemo(() => chatShape(doc), [doc]);
+  const byType = useCatalog((s) => s.byType);
+  const shape = useMemo(() => chatShape(doc, byType), [doc, byType]);
   return (
     <>
       <button className={`btn btn-small${open ? " is-pressed" : ""}`} aria-pressed={open} onClick={() => setOpen(!open)} disabled={!shape && !open}

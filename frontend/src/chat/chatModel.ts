@@ -4,7 +4,7 @@
  * it, and the conversation's turns.
  */
 import { outputName, runInputs } from "../graph/runInputs";
-import type { GraphDoc } from "../shared/api/types";
+import type { GraphDoc, NodeTypeSpec } from "../shared/api/types";
 
 export interface ChatShape {
   /** The run input that carries the user's message. */
@@ -21,7 +21,6 @@ export interface ChatShape {
 
 const MESSAGE_NAMES = ["message", "msg", "q", "question", "prompt", "user", "text", "input", "query"];
 const ANSWER_NAMES = ["answer", "reply", "response", "text", "output"];
-const STREAMING = new Set(["llm.chat"]);
 
 function byPreference<T>(items: T[], name: (t: T) => string, preferred: string[]): T | undefined {
   for (const p of preferred) {
@@ -54,9 +53,11 @@ export function upstream(doc: GraphDoc, start: string): string[] {
 
 /**
  * The chat shape of a pipeline, or null when it cannot chat: it needs a text input for the
- * message (besides a `session` input) and an output. Other inputs must be optional.
+ * message (besides a `session` input) and an output. Other inputs must be optional. Which nodes
+ * stream their text and which keep memory, the catalog says (a node type's `traits`).
  */
-export function chatShape(doc: GraphDoc): ChatShape | null {
+export function chatShape(doc: GraphDoc, byType: Readonly<Record<string, NodeTypeSpec>>): ChatShape | null {
+  const has = (type: string | undefined, trait: string) => !!type && !!byType[type]?.traits?.includes(trait);
   const inputs = runInputs(doc);
   const session = inputs.find((i) => i.type === "text" && /(^|_)session(_id)?$/i.test(i.name));
   const candidates = inputs.filter((i) => i.type === "text" && i !== session);
@@ -68,13 +69,14 @@ export function chatShape(doc: GraphDoc): ChatShape | null {
   const answerNode = byPreference(outputs, outputName, ANSWER_NAMES)!;
   const up = upstream(doc, answerNode.id);
   const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
-  const streamNode = up.find((id) => STREAMING.has(types.get(id) ?? "")) ?? doc.nodes.find((n) => STREAMING.has(n.type))?.id ?? null;
+  const streams = (type: string | undefined) => has(type, "streams_text");
+  const streamNode = up.find((id) => streams(types.get(id))) ?? doc.nodes.find((n) => streams(n.type))?.id ?? null;
   return {
     message: message.name,
     session: session ? session.name : null,
     answer: outputName(answerNode),
     streamNode,
-    memory: doc.nodes.some((n) => n.type === "memory.load" || n.type === "memory.save"),
+    memory: doc.nodes.some((n) => has(n.type, "memory")),
   };
 }
 

@@ -8,7 +8,8 @@ import { ApiError } from "../shared/api/client";
 import type { GraphNode, Pipeline } from "../shared/api/types";
 import { SchemaForm } from "../editor/settings/SchemaForm";
 import { useCatalog } from "../graph/catalog";
-import { credentialsFor, useCredentials } from "../editor/settings/credentialPicker";
+import { useCredentials } from "../editor/settings/credentialPicker";
+import { schemaToFields } from "../editor/settings/schemaForm";
 import { useGraph } from "../graph/graphStore";
 import { useSave } from "../editor/save/saveStore";
 import { useSelection } from "../graph/selection";
@@ -267,7 +268,11 @@ function OverrideRow({ variant, node, nodeId, field, value, readOnly }: { varian
   const spec = node ? byType[node.type] : undefined;
   const schema = spec?.config_schema;
   const prop = schema?.properties?.[field];
-  const provider = variant.overrides.find((o) => o.node === nodeId && o.field === "provider")?.value ?? node?.config.provider;
+  // The node's provider, overridden or not: the value of its config's provider field (x-widget).
+  const providerField = useMemo(() => (schema ? schemaToFields(schema).find((f) => f.kind === "provider")?.name : undefined), [schema]);
+  const provider = providerField
+    ? variant.overrides.find((o) => o.node === nodeId && o.field === providerField)?.value ?? node?.config[providerField]
+    : undefined;
   const title = node ? nodeTitle(node, byType) : nodeId;
   return (
     <div className="override-row" data-testid="override-row">
@@ -283,8 +288,9 @@ function OverrideRow({ variant, node, nodeId, field, value, readOnly }: { varian
         <SchemaForm
           schema={{ type: "object", properties: { [field]: prop }, $defs: schema.$defs, required: [] }}
           value={{ [field]: value }}
-          providers={providers.filter((p) => (node!.type.startsWith("embed") ? p.embeddings : p.chat))}
-          credentials={credentials ? credentialsFor(credentials, provider) : undefined}
+          providers={providers}
+          credentials={credentials ?? undefined}
+          provider={provider}
           readOnly={readOnly}
           idPrefix={`xv-${variant.key}-${nodeId}`}
           onChange={(_, v) => store().patchVariant(variant.key, (x) => ({ ...x, overrides: setOverride(x.overrides, { node: nodeId, field, value: v }) }))}

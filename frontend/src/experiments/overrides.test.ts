@@ -3,7 +3,7 @@ import type { GraphDoc, NodeTypeSpec } from "../shared/api/types";
 import { buildExperimentBody, currentValue, describeOverride, nextVariantName, overridableFields, overridableNodes, removeOverride, serverErrors, setOverride, type ExperimentDraft } from "./overrides";
 
 const llmSpec = {
-  type: "llm.chat", version: 1, title: "LLM chat", category: "llm", description: "", inputs: [], outputs: [], partial_inputs: false, dynamic_ports: false,
+  type: "llm.chat", version: 1, title: "LLM chat", category: "llm", description: "", inputs: [], outputs: [], partial_inputs: false, dynamic_ports: false, traits: [],
   config_schema: { type: "object", properties: { provider: { type: "string", default: "fake" }, model: { type: "string", default: "fake-small" }, temperature: { anyOf: [{ type: "number" }, { type: "null" }], default: null } } },
 } as NodeTypeSpec;
 const ioSpec = (type: string) => ({ ...llmSpec, type, config_schema: { type: "object", properties: { name: { type: "string" } } } }) as NodeTypeSpec;

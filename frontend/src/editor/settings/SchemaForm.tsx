@@ -1,28 +1,35 @@
 /** Renders the fields that schemaForm.ts derives from a node's config JSON schema. */
 import { useState } from "react";
 import type { CredentialInfo, JsonSchema, ProviderSpec } from "../../shared/api/types";
-import { boundError, coerce, defaultItem, modelSuggestions, schemaToFields, templateVariables, type FormField } from "./schemaForm";
+import { credentialsFor } from "./credentialPicker";
+import { boundError, chosenProvider, coerce, defaultItem, modelSuggestions, providerChoices, schemaToFields, templateVariables, type FormField } from "./schemaForm";
 
 interface Props {
   schema: JsonSchema;
   value: Record<string, unknown>;
   onChange(name: string, value: unknown): void;
   errors?: Record<string, string>;
+  /** Every provider of the catalog; a provider field offers those of its kind. */
   providers?: ProviderSpec[];
-  /** The node's provider's stored credentials; undefined while unknown (a text box then). */
+  /** The workspace's stored credentials; undefined while unknown (a text box then). A credential
+   * field offers those that fit it (credentialPicker.ts). */
   credentials?: CredentialInfo[];
+  /** The node's provider when the form has no provider field of its own (one overridden setting). */
+  provider?: unknown;
   readOnly?: boolean;
   idPrefix: string;
 }
 
-export function SchemaForm({ schema, value, onChange, errors = {}, providers = [], credentials, readOnly, idPrefix }: Props) {
+export function SchemaForm({ schema, value, onChange, errors = {}, providers = [], credentials, provider: given, readOnly, idPrefix }: Props) {
   const fields = schemaToFields(schema);
-  const provider = value.provider ?? fields.find((f) => f.name === "provider")?.default;
+  const provider = chosenProvider(fields, value, given);
   return (
     <div className="form">
       {fields.map((f) => (
-        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]} providers={providers} credentials={credentials} readOnly={readOnly} id={`${idPrefix}-${f.name}`}
-          suggestions={modelSuggestions(f, providers, provider)} />
+        <FieldRow key={f.name} field={f} value={value[f.name]} onChange={(v) => onChange(f.name, v)} error={errors[f.name]}
+          providers={f.kind === "provider" ? providerChoices(f, providers) : []}
+          credentials={f.kind === "credential" && credentials ? credentialsFor(credentials, provider, f.credentialProvider) : undefined}
+          readOnly={readOnly} id={`${idPrefix}-${f.name}`} suggestions={modelSuggestions(f, providers, provider)} />
       ))}
     </div>
   );
@@ -50,7 +57,7 @@ function FieldRow({ field, value, onChange, error, providers, credentials, readO
     </label>
   );
   let control;
-  if (field.name === "provider" && field.kind === "text" && providers.length) {
+  if (field.kind === "provider" && providers.length) {
     control = (
       <select id={id} className="input" value={String(v ?? "")} disabled={readOnly} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
         {providers.map((p) => (
@@ -121,7 +128,7 @@ function FieldRow({ field, value, onChange, error, providers, credentials, readO
       </select>
     );
   } else {
-    // text, and a credential id typed in while the workspace's credentials are unknown
+    // text, a provider while the catalog is unknown, a credential id while the credentials are
     control = (
       <>
         <input id={id} className="input" type="text" value={v === null || v === undefined ? "" : String(v)} disabled={readOnly} aria-describedby={describedBy}

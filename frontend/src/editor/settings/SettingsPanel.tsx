@@ -5,7 +5,7 @@ import { updateNode } from "../../graph/graphOps";
 import { isList } from "../../graph/portTypes";
 import { schemaToFields } from "./schemaForm";
 import { useCatalog } from "../../graph/catalog";
-import { credentialsFor, useCredentials } from "./credentialPicker";
+import { useCredentials } from "./credentialPicker";
 import { useGraph } from "../../graph/graphStore";
 import { portsFor, usePorts } from "../../graph/nodePorts";
 import { useSave } from "../save/saveStore";
@@ -108,8 +108,8 @@ function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }
         schema={spec.config_schema}
         value={node.config}
         errors={fieldErrors}
-        providers={providers.filter((p) => (node.type.startsWith("embed") ? p.embeddings : p.chat))}
-        credentials={credentials ? credentialsFor(credentials, node.config.provider, node.type) : undefined}
+        providers={providers}
+        credentials={credentials ?? undefined}
         readOnly={readOnly}
         idPrefix={id}
         onChange={(name, v) => patch({ config: { ...node.config, [name]: v } }, `config.${name}`)}

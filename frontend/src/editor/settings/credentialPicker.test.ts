@@ -17,13 +17,13 @@ describe("credential picker choices", () => {
     expect(credentialsFor(list, undefined)).toHaveLength(3);
     expect(credentialsFor(list, "")).toHaveLength(3);
     const withHttp = [...list, { id: 4, provider: "http", hint: "…9999", name: "crm" }];
-    expect(credentialsFor(withHttp, undefined, "llm.chat").map((c) => c.id)).toEqual([1, 2, 3]);
-    expect(credentialsFor(withHttp, "openai", "llm.chat").map((c) => c.id)).toEqual([1, 3]);
+    expect(credentialsFor(withHttp, undefined).map((c) => c.id)).toEqual([1, 2, 3]);
+    expect(credentialsFor(withHttp, "openai").map((c) => c.id)).toEqual([1, 3]);
   });
 
-  it("gives an HTTP request node only http credentials and a moderation node only OpenAI ones", () => {
+  it("gives a field that names its provider (x-credential-provider) only that provider's credentials", () => {
     const withHttp = [...list, { id: 4, provider: "http", hint: "…9999", name: "crm" }];
-    expect(credentialsFor(withHttp, undefined, "http.request").map((c) => c.id)).toEqual([4]);
-    expect(credentialsFor(withHttp, "anthropic", "filter").map((c) => c.id)).toEqual([1, 3]);
+    expect(credentialsFor(withHttp, undefined, "http").map((c) => c.id)).toEqual([4]);
+    expect(credentialsFor(withHttp, "anthropic", "openai").map((c) => c.id)).toEqual([1, 3]);
   });
 });

@@ -24,20 +24,14 @@ export const useCredentials = create<CredentialsStore>((set, get) => ({
   },
 }));
 
-/** Node types whose credential is a header secret of an HTTP API (provider "http"). */
-const HTTP_NODES = new Set(["http.request"]);
-/** Node types that only ever call one provider. */
-const FIXED_PROVIDER: Record<string, string> = { filter: "openai" };
-
 /**
- * Credentials a node may use: those of its provider. A node without a provider set is offered
- * the providers it could call: an HTTP request node only http credentials, a model node every
- * provider but http (never a header secret meant for some other API).
+ * Credentials a credential field may take. `only` is the field's own provider, when its schema
+ * names one (`x-credential-provider`: an HTTP request's header secret is an "http" credential, a
+ * moderation key an OpenAI one); else those of the provider chosen beside it. While none is
+ * chosen, every model provider's but http (never a header secret meant for some other API).
  */
-export function credentialsFor(list: readonly CredentialInfo[], provider: unknown, nodeType?: string): CredentialInfo[] {
-  if (nodeType && HTTP_NODES.has(nodeType)) return list.filter((c) => c.provider === "http");
-  const fixed = nodeType ? FIXED_PROVIDER[nodeType] : undefined;
-  if (fixed) return list.filter((c) => c.provider === fixed);
+export function credentialsFor(list: readonly CredentialInfo[], provider: unknown, only?: string): CredentialInfo[] {
+  if (only) return list.filter((c) => c.provider === only);
   if (typeof provider === "string" && provider) return list.filter((c) => c.provider === provider);
   return list.filter((c) => c.provider !== "http");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../../shared/api/types";
-import { boundError, coerce, defaultConfig, modelSuggestions, schemaToFields, templateVariables } from "./schemaForm";
+import { boundError, chosenProvider, coerce, defaultConfig, modelSuggestions, providerChoices, schemaToFields, templateVariables } from "./schemaForm";
 
 // Shaped like pydantic v2's model_json_schema() output.
 const llmSchema: JsonSchema = {
@@ -22,9 +22,9 @@ const llmSchema: JsonSchema = {
     temperature: { type: "number", minimum: 0, maximum: 2, default: 0.7, title: "Temperature" },
     max_tokens: { anyOf: [{ type: "integer", exclusiveMinimum: 0, maximum: 32000 }, { type: "null" }], default: null, title: "Max Tokens" },
     stream: { type: "boolean", default: true, title: "Stream" },
-    prompt_template: { type: "string", title: "Prompt Template" },
-    system: { anyOf: [{ type: "string" }, { type: "null" }], default: null, title: "System" },
-    credential: { anyOf: [{ type: "string" }, { type: "null" }], default: null, title: "Credential" },
+    prompt_template: { type: "string", title: "Prompt Template", "x-widget": "template" },
+    system: { anyOf: [{ type: "string", maxLength: 200000 }, { type: "null" }], default: null, title: "System" },
+    credential: { anyOf: [{ type: "string" }, { type: "null" }], default: null, title: "Credential", "x-widget": "credential" },
     branches: { type: "array", items: { $ref: "#/$defs/Branch" }, title: "Branches" },
     stop: { type: "array", items: { type: "string" }, default: [], title: "Stop" },
     extra: { type: "object", default: {}, title: "Extra" },
@@ -56,6 +56,22 @@ describe("schemaToFields", () => {
     expect(fields.branches.kind).toBe("list");
     expect(fields.branches.itemFields!.map((f) => f.name)).toEqual(["name", "when"]);
     expect(fields.stop).toMatchObject({ kind: "list", itemFields: null, itemKind: "text" });
+  });
+  it("takes every widget from the schema's hints and types, never from field names", () => {
+    const named = schemaToFields({
+      type: "object",
+      properties: {
+        prompt: { type: "string" }, credential: { type: "string" }, description: { type: "string" }, provider: { type: "string" },
+        body: { type: "string", "x-widget": "textarea" }, key: { type: "string", "x-widget": "credential", "x-credential-provider": "http" },
+        vendor: { type: "string", "x-widget": "provider", "x-providers": "embeddings" },
+      },
+    });
+    expect(named.map((f) => [f.name, f.kind])).toEqual([
+      ["prompt", "text"], ["credential", "text"], ["description", "text"], ["provider", "text"],
+      ["body", "textarea"], ["key", "credential"], ["vendor", "provider"],
+    ]);
+    expect(named[5].credentialProvider).toBe("http");
+    expect(named[6].providers).toBe("embeddings");
   });
   it("keeps declaration order and labels", () => {
     expect(Object.keys(fields)[0]).toBe("provider");
@@ -116,5 +132,29 @@ describe("modelSuggestions", () => {
     expect(modelSuggestions(model, providers, "nope")).toEqual([]);
     expect(modelSuggestions(model, providers, undefined)).toEqual([]);
     expect(modelSuggestions(name, providers, "openai")).toEqual([]);
+  });
+});
+
+describe("provider fields", () => {
+  const providers = [
+    { name: "openai", title: "OpenAI", chat: true, embeddings: true },
+    { name: "local", title: "Local", chat: false, embeddings: true },
+    { name: "anthropic", title: "Anthropic", chat: true, embeddings: false },
+  ];
+  const fields = schemaToFields({
+    type: "object",
+    properties: { vendor: { type: "string", default: "local", "x-widget": "provider", "x-providers": "embeddings" }, model: { type: "string", "x-widget": "model", "x-models": "embeddings" } },
+  });
+
+  it("offers the providers of the field's kind", () => {
+    expect(providerChoices(fields[0], providers).map((p) => p.name)).toEqual(["openai", "local"]);
+    const chat = schemaToFields({ type: "object", properties: { p: { type: "string", "x-widget": "provider", "x-providers": "chat" } } })[0];
+    expect(providerChoices(chat, providers).map((p) => p.name)).toEqual(["openai", "anthropic"]);
+  });
+
+  it("reads the chosen provider from the provider field, whatever it is called", () => {
+    expect(chosenProvider(fields, {})).toBe("local");
+    expect(chosenProvider(fields, { vendor: "openai" })).toBe("openai");
+    expect(chosenProvider(fields.slice(1), {}, "cohere")).toBe("cohere"); // no provider field: the node's
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Map a pydantic v2 JSON schema to a list of form fields. Pure: the settings panel renders
- * whatever this returns, so every widget decision is made (and tested) here.
+ * whatever this returns, so every widget decision is made (and tested) here, from the schema
+ * alone: its types and bounds, and the server's `x-widget` hints (builder/nodes/support/widgets.py),
+ * never from node type or field names.
  */
 import type { JsonSchema, ProviderSpec } from "../../shared/api/types";
 
@@ -14,7 +16,8 @@ export type FieldKind =
   | "select"
   | "list"
   | "json"
-  | "credential";
+  | "credential"
+  | "provider";
 
 export interface FormField {
   name: string;
@@ -31,12 +34,17 @@ export interface FormField {
   itemFields?: FormField[] | null;
   itemKind?: FieldKind;
   /** A model name field: suggest the chosen provider's models of this kind. */
-  models?: "chat" | "embeddings";
+  models?: ModelKind;
+  /** A provider field: offer the providers of this kind. */
+  providers?: ModelKind;
+  /** A credential field that takes credentials of this one provider only (else: the chosen provider's). */
+  credentialProvider?: string;
   schema: JsonSchema;
 }
 
-const LONG_NAMES = /(^|_)(system|text|body|content|instructions|question|description)$/;
-const TEMPLATE_NAMES = /(template|prompt)/;
+export type ModelKind = "chat" | "embeddings";
+
+const isModelKind = (v: unknown): v is ModelKind => v === "chat" || v === "embeddings";
 
 function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
   let s = schema;
@@ -79,9 +87,10 @@ function humanize(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function kindOf(name: string, s: JsonSchema): FieldKind {
-  const widget = (s["widget"] ?? s["x-widget"] ?? s.format) as string | undefined;
-  if (widget === "credential" || /(^|_)credential(_id)?$/.test(name)) return "credential";
+function kindOf(s: JsonSchema): FieldKind {
+  const widget = (s["x-widget"] ?? s["widget"] ?? s.format) as string | undefined;
+  if (widget === "credential") return "credential";
+  if (widget === "provider") return "provider";
   if (widget === "template" || widget === "jinja") return "template";
   if (widget === "textarea" || widget === "multiline") return "textarea";
   if (s.enum || s.const !== undefined) return "select";
@@ -90,17 +99,13 @@ function kindOf(name: string, s: JsonSchema): FieldKind {
   if (t === "integer") return "integer";
   if (t === "number") return "number";
   if (t === "array") return "list";
-  if (t === "string") {
-    if (TEMPLATE_NAMES.test(name)) return "template";
-    if (LONG_NAMES.test(name) || (s.maxLength ?? 0) > 2000) return "textarea";
-    return "text";
-  }
+  if (t === "string") return (s.maxLength ?? 0) > 2000 ? "textarea" : "text";
   return "json";
 }
 
 function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, required: boolean): FormField {
   const { schema: s, nullable } = unwrapNullable(raw, root);
-  const kind = kindOf(name, s);
+  const kind = kindOf(s);
   const field: FormField = {
     name,
     label: (s.title as string | undefined) ?? humanize(name),
@@ -111,8 +116,9 @@ function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, required: boo
     default: s.default,
     schema: s,
   };
-  const models = s["x-models"];
-  if (kind === "text" && (models === "chat" || models === "embeddings")) field.models = models;
+  if (kind === "text" && isModelKind(s["x-models"])) field.models = s["x-models"];
+  if (kind === "provider" && isModelKind(s["x-providers"])) field.providers = s["x-providers"];
+  if (kind === "credential" && typeof s["x-credential-provider"] === "string") field.credentialProvider = s["x-credential-provider"];
   if (kind === "select") {
     const values = s.enum ?? [s.const];
     field.options = values.map((v) => ({ value: v, label: String(v) }));
@@ -129,7 +135,7 @@ function fieldFor(name: string, raw: JsonSchema, root: JsonSchema, required: boo
       field.itemFields = schemaToFields(items, root);
     } else {
       field.itemFields = null;
-      field.itemKind = kindOf(name + "_item", items);
+      field.itemKind = kindOf(items);
     }
   }
   return field;
@@ -148,7 +154,7 @@ export function defaultConfig(schema: JsonSchema): Record<string, unknown> {
   for (const f of schemaToFields(schema)) {
     if (f.default !== undefined) out[f.name] = structuredClone(f.default);
     else if (f.required && f.kind === "list") out[f.name] = [];
-    else if (f.required && (f.kind === "text" || f.kind === "textarea" || f.kind === "template")) out[f.name] = "";
+    else if (f.required && (f.kind === "text" || f.kind === "textarea" || f.kind === "template" || f.kind === "provider")) out[f.name] = "";
   }
   return out;
 }
@@ -199,6 +205,19 @@ export function templateVariables(template: string): string[] {
     if (!locals.has(m[1]) && m[1] !== "loop") found.add(m[1]);
   }
   return [...found];
+}
+
+/** The provider chosen in a form: the value (else the default) of its provider field, else `fallback`. */
+export function chosenProvider(fields: readonly FormField[], value: Record<string, unknown>, fallback?: unknown): unknown {
+  const field = fields.find((f) => f.kind === "provider");
+  if (!field) return fallback;
+  return value[field.name] ?? field.default;
+}
+
+/** The providers a provider field offers: those with models of its kind. */
+export function providerChoices(field: FormField, providers: readonly ProviderSpec[]): ProviderSpec[] {
+  if (!field.providers) return [...providers];
+  return providers.filter((p) => (field.providers === "embeddings" ? p.embeddings : p.chat));
 }
 
 /**

@@ -19,6 +19,9 @@ export interface NodeTypeSpec {
   outputs: PortSpec[];
   partial_inputs: boolean;
   dynamic_ports: boolean;
+  /** What the node promises beyond its ports: `streams_text` (its tokens spell out its `text`
+   * output), `memory` (it reads or writes the session's conversation memory). */
+  traits: string[];
 }
 
 export interface ProviderSpec {
@@ -62,6 +65,11 @@ export interface JsonSchema {
   $ref?: string;
   $defs?: Record<string, JsonSchema>;
   additionalProperties?: boolean | JsonSchema;
+  /** Schema hints of node config fields (builder/nodes/support/widgets.py). */
+  "x-widget"?: "provider" | "model" | "credential" | "template" | "textarea";
+  "x-providers"?: "chat" | "embeddings";
+  "x-models"?: "chat" | "embeddings";
+  "x-credential-provider"?: string;
   [k: string]: unknown;
 }
 
