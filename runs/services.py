@@ -36,9 +36,9 @@ class RunServices(NoServices):
         if credential:
             from builder.credentials import aresolve_credential  # the credential store (issue 4)
 
-            key, url = await aresolve_credential(self.workspace_id, credential, provider, base_url)
-            self.redactor.add(key)
-            return key, url
+            stored, url = await aresolve_credential(self.workspace_id, credential, provider, base_url)
+            self.redactor.add(stored)
+            return stored, url
         key = os.environ.get(info.env_key) if info.env_key else None
         if key and base_url:
             # The operator's key goes to its provider's API only: a base URL typed into a node
