@@ -76,6 +76,10 @@ class Engine:
     Cancel with :meth:`cancel` (from any coroutine on the engine's loop; from another thread
     use ``loop.call_soon_threadsafe(engine.cancel)``): the host watches for a cancel request
     (the worker's lease keeper does) and calls it.
+
+    ``services`` is what the host lends the nodes (:class:`builder.nodes.services.Services`);
+    without one, :class:`~builder.nodes.services.NoServices`: a node that needs a capability
+    fails with a node error naming it. The engine itself reads only its ``redactor``.
     """
 
     def __init__(
