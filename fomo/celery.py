@@ -1,5 +1,6 @@
 """The Celery app. Workers run with a thread pool so one process holds many runs at once:
-runs wait on the network, not the CPU (see DESIGN.md, "Why these choices")."""
+runs wait on the network, not the CPU (see DESIGN.md, "Why these choices"). A worker refuses to
+start with a wrong encryption key (below); its run-time background work is runs/signals.py."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["runs"])
 
 
-from celery.signals import worker_init, worker_ready, worker_shutting_down  # noqa: E402
+from celery.signals import worker_init  # noqa: E402
 
 
 @worker_init.connect
@@ -30,30 +31,3 @@ def _refuse_a_wrong_key(**_: object) -> None:
     errors = startup_key_errors()
     if errors:
         raise SystemExit("fomo worker refuses to start: " + " | ".join(errors))
-
-
-@worker_ready.connect
-def _start_sweeper(**_: object) -> None:
-    from runs.heartbeat import start_background
-    from runs.worker import WORKER_ID
-
-    start_background(WORKER_ID)
-
-    from runs import retention
-
-    retention.start_background()
-
-
-@worker_shutting_down.connect
-def _hand_back_on_stop(how: str = "", **_: object) -> None:
-    """A warm shutdown (SIGTERM, SIGINT): runs get the grace period, then go to another worker.
-
-    Runs on a thread of its own: this is called inside the signal handler, and Celery's pool
-    then waits for the running tasks, which end once their runs finish or are handed back."""
-    if how != "Warm":
-        return
-    import threading
-
-    from runs.worker import stop_gracefully
-
-    threading.Thread(target=stop_gracefully, name="fomo-shutdown", daemon=True).start()
