@@ -24,6 +24,7 @@ from runs.engine.events import Event
 from runs.models import WHOLE_NODE, event_message
 from runs.publish import publish_events
 from runs.sink_sql import NodeRecord
+from runs.transitions import finish_columns
 from runs.writer import WRITER, LostRun, RunWrite
 
 __all__ = ["DjangoSink", "LostRun"]
@@ -144,7 +145,7 @@ class DjangoSink:
             run_id=self.run_id, lease_owner=self.lease_owner, events=rows,
             new_nodes=[touched[k] for k in touched if k in created],
             old_nodes=[touched[k] for k in touched if k not in created],
-            finish=_finish_fields(finished, self.started_at) if finished is not None else None,
+            finish=finish_columns(finished, self.started_at) if finished is not None else None,
         )
         return write, messages, created
 
@@ -186,23 +187,3 @@ def _apply(record: NodeRecord, ev: Event) -> None:
         record.status = str(p.get("state", "skipped"))
         record.error = {"kind": record.status, "message": p.get("reason", "")} if p.get("reason") else None
         record.finished_at = _dt(ev.ts)
-
-
-def _finish_fields(ev: Event, started_at: datetime | None) -> dict[str, Any]:
-    """The run row's columns once ``run.finished`` is written."""
-    p = ev.payload
-    usage = p.get("usage") or {}
-    finished_at = _dt(ev.ts)
-    duration = (finished_at - started_at).total_seconds() * 1000 if started_at else p.get("duration_ms")
-    return {
-        "status": p.get("status", "failed"),
-        "outputs": (ev.data or {}).get("outputs", p.get("outputs_preview")),
-        "error": p.get("error"),
-        "finished_at": finished_at,
-        "duration_ms": duration,
-        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
-        "completion_tokens": int(usage.get("completion_tokens") or 0),
-        "cost": p.get("cost"),
-        "lease_owner": "",
-        "lease_expires_at": None,
-    }
