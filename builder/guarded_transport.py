@@ -53,6 +53,15 @@ class Guard:
         request.extensions = {**request.extensions, "sni_hostname": target.host}
         return target
 
+    async def send(self, inner: Any, request: Any) -> Any:
+        """Send ``request`` (httpx or httpx2) through ``inner`` if it may go; a redirect answer is refused."""
+        target = await self.aim(request)
+        response = await inner.handle_async_request(request)
+        if response.status_code in REDIRECT_CODES:
+            await response.aclose()
+            self.refuse_redirect(target, response.status_code, response.headers.get("location"))
+        return response
+
     @staticmethod
     def refuse_redirect(target: Target, status: int, location: str | None) -> None:
         if status in REDIRECT_CODES and location:
@@ -68,12 +77,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         self._inner = inner or httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        target = await self.guard.aim(request)
-        response = await self._inner.handle_async_request(request)
-        if response.status_code in REDIRECT_CODES:
-            await response.aclose()
-            self.guard.refuse_redirect(target, response.status_code, response.headers.get("location"))
-        return response
+        return await self.guard.send(self._inner, request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -87,12 +91,7 @@ class GuardedTransport2(httpx2.AsyncBaseTransport):
         self._inner = inner or httpx2.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        target = await self.guard.aim(request)
-        response = await self._inner.handle_async_request(request)
-        if response.status_code in REDIRECT_CODES:
-            await response.aclose()
-            self.guard.refuse_redirect(target, response.status_code, response.headers.get("location"))
-        return response
+        return await self.guard.send(self._inner, request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
