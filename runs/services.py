@@ -58,6 +58,7 @@ class RunServices(NoServices):
         cache_key = ("chat", provider, credential, base_url)
         if cache_key not in self._clients:
             api_key, url = await self._resolve(provider, credential, base_url)
+            await registry.load(provider)
             self._clients[cache_key] = registry.make_chat(provider, api_key=api_key, base_url=url,
                                                           policy=self.policy())
         client: ChatProvider = self._clients[cache_key]
@@ -68,6 +69,7 @@ class RunServices(NoServices):
         cache_key = ("embed", provider, credential, base_url)
         if cache_key not in self._clients:
             api_key, url = await self._resolve(provider, credential, base_url)
+            await registry.load(provider)
             self._clients[cache_key] = registry.make_embedder(provider, api_key=api_key, base_url=url,
                                                               policy=self.policy())
         client: EmbeddingProvider = self._clients[cache_key]
@@ -76,9 +78,10 @@ class RunServices(NoServices):
     async def moderator(self, provider: str, credential: str | None = None,
                         base_url: str | None = None) -> ModerationProvider:
         """A moderation client (OpenAI only) with the workspace's credential or the environment key."""
+        api_key, url = await self._resolve(provider, credential, base_url)
+        await registry.load_module("builder.providers.moderation")
         from builder.providers.moderation import make_moderator
 
-        api_key, url = await self._resolve(provider, credential, base_url)
         return make_moderator(api_key=api_key, base_url=url, policy=self.policy())
 
     async def http_credential(self, credential: str) -> HttpCredential:

@@ -6,7 +6,9 @@ embeddings, ``make_embedder(api_key, base_url, **opts)``.
 """
 from __future__ import annotations
 
+import asyncio
 import importlib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +49,17 @@ PROVIDERS: dict[str, ProviderInfo] = {
                      embedding_models=("all-minilm-l6-v2", "minilm-static-256")),
     )
 }
+
+
+async def load(name: str) -> None:
+    """Import ``name``'s module off the event loop the first time: an SDK's import takes ~0.4 s,
+    which would otherwise hold every run on the worker's loop."""
+    await load_module(info(name).module)
+
+
+async def load_module(module: str) -> None:
+    if module not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, module)
 
 
 def info(name: str) -> ProviderInfo:
