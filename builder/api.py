@@ -17,6 +17,7 @@ from builder import serializers as s
 from builder.compare import compare
 from builder.graph import validate
 from builder.graph_store import check_storable
+from builder.interface import interface, interface_of
 from builder.models import Pipeline, PipelineVersion, Workspace, empty_graph
 from builder.policy import Action, pipeline_for, pipelines_of, require, token_scope, workspaces_of
 from builder.signals import pipeline_edited
@@ -126,14 +127,17 @@ class DraftView(APIView):
             pipeline.save_draft(data["graph"], data["base_revision"], request.user)
             pipeline_edited.send(Pipeline, pipeline=pipeline, user=request.user, summary=f"edited “{pipeline.name}”")
         return Response({"revision": pipeline.revision, "updated_at": pipeline.updated_at.isoformat(),
-                         "updated_by": pipeline.updated_by_name, "errors": errors})
+                         "updated_by": pipeline.updated_by_name, "errors": errors,
+                         "interface": None if errors else interface_of(data["graph"])})
 
 
 class ValidateView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         pipeline_for(request.user, pk)
-        errors = graph_errors(body(s.GraphBody, request)["graph"])
-        return Response({"valid": not errors, "errors": errors})
+        plan, found = validate(body(s.GraphBody, request)["graph"])
+        errors = [e.as_dict() for e in found]
+        return Response({"valid": not errors, "errors": errors,
+                         "interface": interface(plan) if plan is not None else None})
 
 
 class VersionList(APIView):

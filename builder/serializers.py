@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from builder.interface import interface_of
 from builder.models import Pipeline, PipelineVersion
 from fomo.http import StrictSerializer
 
@@ -36,6 +37,7 @@ def pipeline_detail(p: Pipeline, role: str) -> dict[str, Any]:
     last = p.runs.order_by("-created_at").values("id", "status", "created_at").first()
     body = pipeline_summary(p, _last_run(last), latest)
     body["graph"] = p.draft
+    body["interface"] = interface_of(p.draft)  # None while the draft is not valid
     body["role"] = role
     return body
 

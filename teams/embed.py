@@ -13,7 +13,6 @@ import json
 import re
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from builder.interface import ChatContract, NotChat, chat_of_graph
 from builder.models import Pipeline, PipelineVersion
 from builder.policy import ALLOWED, Action, role_in
 from fomo.errors import DomainError, Forbidden
@@ -33,9 +33,6 @@ from teams.activity import record, runs_not_listed
 from teams.auth import hit
 from teams.models import EmbedKey
 
-MESSAGE_NAMES = ("message", "question", "q", "prompt", "text", "input")
-ANSWER_NAMES = ("reply", "answer", "response", "output", "text", "result")
-SESSION_INPUT = "session"
 SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_MESSAGE_CHARS = 4000
 MAX_ORIGINS = 20
@@ -61,59 +58,14 @@ class RateLimited(DomainError):
         self.wait = wait
 
 
-@dataclass(frozen=True)
-class ChatContract:
-    """How a pipeline chats: the input that takes the visitor's message, the optional session
-    input, the output that holds the answer and the nodes whose tokens are that answer."""
-
-    message: str
-    session: str | None
-    answer: str
-    streamed: frozenset[str]
-
-
-def _named(nodes: list[Any], kind: str) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for n in nodes:
-        if isinstance(n, dict) and n.get("type") == kind and isinstance(n.get("config"), dict):
-            name = n["config"].get("name")
-            if isinstance(name, str):
-                out[name] = n
-    return out
-
-
-def _pick(names: list[str], preferred: tuple[str, ...]) -> str | None:
-    return next((p for p in preferred if p in names), None) or (names[0] if len(names) == 1 else None)
-
-
 def chat_contract(graph: Any) -> ChatContract:
-    """The chat contract of a graph document, or :class:`NotAChat` saying what is missing.
-
-    The message goes to the one text input other than ``session`` (or the one named
-    ``message``/``question``…); every other input needs a default. The answer is the one output
-    (or the one named ``reply``/``answer``…)."""
-    graph = graph if isinstance(graph, dict) else {}
-    nodes = graph.get("nodes") if isinstance(graph.get("nodes"), list) else []
-    edges = graph.get("edges") if isinstance(graph.get("edges"), list) else []
-    inputs, outputs = _named(nodes, "input"), _named(nodes, "output")
-    texts = [name for name, n in inputs.items() if name != SESSION_INPUT and n["config"].get("type", "text") == "text"]
-    message = _pick(texts, MESSAGE_NAMES)
-    if message is None:
-        raise NotAChat("A chat pipeline needs one text input for the visitor's message (name it “message”).",
-                       details={"inputs": sorted(inputs)})
-    session = SESSION_INPUT if SESSION_INPUT in inputs else None
-    for name, n in inputs.items():
-        if name not in (message, session) and n["config"].get("required", True) and n["config"].get("default") is None:
-            raise NotAChat(f"Input “{name}” needs a default: the widget only sends the message and the session.",
-                           details={"node": n.get("id"), "input": name})
-    answer = _pick(sorted(outputs), ANSWER_NAMES)
-    if answer is None:
-        raise NotAChat("A chat pipeline needs one output for the answer (name it “reply”).",
-                       details={"outputs": sorted(outputs)})
-    target = outputs[answer].get("id")
-    streamed = frozenset(str(e["source"]) for e in edges
-                         if isinstance(e, dict) and e.get("target") == target and e.get("source"))
-    return ChatContract(message=message, session=session, answer=answer, streamed=streamed)
+    """The chat contract of a graph document (builder.interface.chat_of_graph, the rule the
+    playground reads too), or :class:`NotAChat` saying what is missing, its details naming the
+    input, output or node."""
+    chat = chat_of_graph(graph)
+    if isinstance(chat, NotChat):
+        raise NotAChat(chat.reason, details=chat.details)
+    return chat
 
 
 def normalize_origin(raw: Any) -> str:
@@ -277,7 +229,7 @@ async def chat_stream(run_id: int, contract: ChatContract, session: str) -> Asyn
                 yield b": keepalive\n\n"
             elif e == CLOSED or not isinstance(e, dict):
                 break
-            elif e["node_id"] in contract.streamed and e["item"] is None:
+            elif e["node_id"] == contract.stream_node and e["item"] is None:
                 if e["type"] == "node.token":
                     if e["payload"].get("void"):
                         yield sse.frame(event="reset", data={})

@@ -201,6 +201,11 @@ class Node(Generic[C]):
         """(name, type, required) of the run input this node reads (``input`` nodes), else None."""
         return None
 
+    def run_input_details(self, config: C) -> tuple[Any, str]:
+        """(default, description) of the run input this node reads, published in the pipeline's
+        interface (builder/interface.py); ``(None, "")`` for nodes that read none."""
+        return None, ""
+
     def parse_config(self, raw: Mapping[str, Any] | None) -> C:
         return self.Config.model_validate(dict(raw or {}))
 

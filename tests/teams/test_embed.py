@@ -35,7 +35,7 @@ def chat_graph(latency_ms: int = 0, memory: bool = True) -> dict[str, Any]:
 
 def test_it_reads_the_chat_contract_of_a_chat_pipeline():
     c = chat_contract(chat_graph())
-    assert (c.message, c.session, c.answer, c.streamed) == ("message", "session", "reply", frozenset({"llm"}))
+    assert (c.message, c.session, c.answer, c.stream_node) == ("message", "session", "reply", "llm")
     assert chat_contract(chat_graph(memory=False)).session is None
 
 
@@ -43,7 +43,7 @@ def test_the_chat_template_is_a_chat_pipeline():
     from builder.templates_gallery import chat
 
     c = chat_contract(chat())
-    assert (c.message, c.answer, c.streamed) == ("message", "reply", frozenset({"llm"}))
+    assert (c.message, c.answer, c.stream_node) == ("message", "reply", "llm")
 
 
 def test_it_refuses_pipelines_that_cannot_chat():
@@ -51,6 +51,7 @@ def test_it_refuses_pipelines_that_cannot_chat():
 
     no_output = chat_graph()
     no_output["nodes"] = [n for n in no_output["nodes"] if n["type"] != "output"]
+    no_output["edges"] = [e for e in no_output["edges"] if e["target"] != "reply"]
     with pytest.raises(NotAChat, match="output"):
         chat_contract(no_output)
     extra = chat_graph()
@@ -196,7 +197,7 @@ def test_a_chat_turn_runs_the_latest_version_with_a_key_scoped_session(users, ch
     run = Run.objects.get(pk=run.pk)
     assert run.version.number == 2 and run.started_by == users["bob"]
     assert run.inputs == {"message": "Hello", "session": f"embed-{key.pk}-visitor-123"}
-    assert contract.streamed == frozenset({"llm"})
+    assert contract.stream_node == "llm"
     # A visitor's message is not a member's doing: it stays off the activity list.
     assert not Activity.objects.filter(verb="ran").exists()
 

@@ -43,6 +43,9 @@ class InputNode(Node[InputConfig]):
     def run_input(self, config: InputConfig) -> tuple[str, str, bool]:
         return (config.name, config.type, bool(config.required and config.default is None))
 
+    def run_input_details(self, config: InputConfig) -> tuple[Any, str]:
+        return config.default, config.description
+
     async def run(self, ctx: NodeContext, config: InputConfig, inputs: dict[str, Any]) -> dict[str, Any]:
         if config.name in ctx.run_inputs:
             return {"value": ctx.run_inputs[config.name]}
