@@ -1,10 +1,9 @@
 /**
- * Pure logic of the chat playground: which inputs of a pipeline make it a chat (a text message,
- * and a `session` input when it keeps memory), which output is the answer, which node streams
- * it, and the conversation's turns.
+ * Pure logic of the chat playground: the chat shape the server publishes for the saved draft
+ * (the `chat` of its `interface`, builder/interface.py: the same answer the embed widget uses),
+ * and the conversation's turns.
  */
-import { outputName, runInputs } from "../graph/runInputs";
-import type { GraphDoc, NodeTypeSpec } from "../shared/api/types";
+import type { ChatContract } from "../shared/api/types";
 
 export interface ChatShape {
   /** The run input that carries the user's message. */
@@ -13,71 +12,21 @@ export interface ChatShape {
   session: string | null;
   /** The run output shown as the answer; null: the first output of the finished run. */
   answer: string | null;
-  /** The node whose tokens stream the answer (an LLM upstream of the answer output). */
+  /** The node whose tokens stream the answer (the nearest `streams_text` node upstream of it). */
   streamNode: string | null;
   /** The pipeline loads and saves conversation memory. */
   memory: boolean;
 }
 
-const MESSAGE_NAMES = ["message", "msg", "q", "question", "prompt", "user", "text", "input", "query"];
-const ANSWER_NAMES = ["answer", "reply", "response", "text", "output"];
-
-function byPreference<T>(items: T[], name: (t: T) => string, preferred: string[]): T | undefined {
-  for (const p of preferred) {
-    const hit = items.find((i) => name(i).toLowerCase() === p);
-    if (hit) return hit;
-  }
-  return items[0];
+/** The playground's shape of the server's chat contract, or null when the pipeline cannot chat. */
+export function chatShape(contract: ChatContract | null | undefined): ChatShape | null {
+  if (!contract || !contract.can_chat) return null;
+  return { message: contract.message, session: contract.session, answer: contract.answer, streamNode: contract.stream_node, memory: contract.memory };
 }
 
-/** The node ids upstream of `start` (nearest first), following edges backwards. */
-export function upstream(doc: GraphDoc, start: string): string[] {
-  const seen = new Set([start]);
-  const order: string[] = [];
-  let frontier = [start];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      for (const e of doc.edges) {
-        if (e.target === id && !seen.has(e.source)) {
-          seen.add(e.source);
-          order.push(e.source);
-          next.push(e.source);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return order;
-}
-
-/**
- * The chat shape of a pipeline, or null when it cannot chat: it needs a text input for the
- * message (besides a `session` input) and an output. Other inputs must be optional. Which nodes
- * stream their text and which keep memory, the catalog says (a node type's `traits`).
- */
-export function chatShape(doc: GraphDoc, byType: Readonly<Record<string, NodeTypeSpec>>): ChatShape | null {
-  const has = (type: string | undefined, trait: string) => !!type && !!byType[type]?.traits?.includes(trait);
-  const inputs = runInputs(doc);
-  const session = inputs.find((i) => i.type === "text" && /(^|_)session(_id)?$/i.test(i.name));
-  const candidates = inputs.filter((i) => i.type === "text" && i !== session);
-  const message = byPreference(candidates, (i) => i.name, MESSAGE_NAMES);
-  if (!message) return null;
-  if (inputs.some((i) => i !== message && i !== session && i.required)) return null;
-  const outputs = doc.nodes.filter((n) => n.type === "output");
-  if (!outputs.length) return null;
-  const answerNode = byPreference(outputs, outputName, ANSWER_NAMES)!;
-  const up = upstream(doc, answerNode.id);
-  const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
-  const streams = (type: string | undefined) => has(type, "streams_text");
-  const streamNode = up.find((id) => streams(types.get(id))) ?? doc.nodes.find((n) => streams(n.type))?.id ?? null;
-  return {
-    message: message.name,
-    session: session ? session.name : null,
-    answer: outputName(answerNode),
-    streamNode,
-    memory: doc.nodes.some((n) => has(n.type, "memory")),
-  };
+/** Why the pipeline cannot chat, in the server's words (null when it can, or before it answered). */
+export function chatRefusal(contract: ChatContract | null | undefined): string | null {
+  return contract && !contract.can_chat ? contract.reason : null;
 }
 
 /** The run inputs of one turn. */

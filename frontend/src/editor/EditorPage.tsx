@@ -19,6 +19,7 @@ import { RunPanel, startRunFromEditor } from "../run/RunPanel";
 import { useCatalog } from "../graph/catalog";
 import { useCredentials } from "./settings/credentialPicker";
 import { useGraph } from "../graph/graphStore";
+import { useInterface } from "../graph/runInputs";
 import { usePorts } from "../graph/nodePorts";
 import { useRun } from "../run/runStore";
 import { useSave } from "./save/saveStore";
@@ -37,6 +38,7 @@ export default function EditorPage({ pipelineId }: { pipelineId: string }) {
         usePorts.getState().reset();
         useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
         useSave.getState().load(p.revision);
+        useInterface.getState().set(useGraph.getState().doc, p.interface ?? null);
         setPipeline(p);
         void useCredentials.getState().load(String(p.workspace));
         // A reload mid-run resumes the live view of the run named in the URL hash.

@@ -16,7 +16,7 @@ import { useSelection } from "../graph/selection";
 import { timeAgo } from "../shared/ui/format";
 import { experimentsApi, type ExperimentSummary, type ScorerKind } from "./api";
 import { datasetsApi, type DatasetSummary } from "../data/datasets/api";
-import { outputNames, runInputs } from "../graph/runInputs";
+import { useOutputNames, useRunInputs } from "../graph/runInputs";
 import { useExperimentDraft } from "./draft";
 import "./experiments.css";
 import {
@@ -39,7 +39,7 @@ import { ScorerEditor, SCORER_KINDS } from "./ScorerEditor";
 export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
   const doc = useGraph((s) => s.doc);
   const readOnly = useGraph((s) => s.readOnly);
-  const outputs = useMemo(() => outputNames(doc), [doc]);
+  const outputs = useOutputNames(doc);
   const draft = useExperimentDraft((s) => s.draft);
   const store = useExperimentDraft.getState;
   const byType = useCatalog((s) => s.byType);
@@ -69,7 +69,7 @@ export function ExperimentPanel({ pipeline }: { pipeline: Pipeline }) {
   }, [workspace, pipeline.id, store]);
 
   const dataset = datasets?.find((d) => String(d.id) === draft.dataset);
-  const inputs = runInputs(doc).map((i) => i.name);
+  const inputs = useRunInputs(doc).map((i) => i.name);
   const missing = dataset ? inputs.filter((i) => !dataset.columns.includes(i)) : [];
   const unused = dataset ? dataset.columns.filter((c) => !inputs.includes(c)) : [];
   const errorFor = (field: string) => errors.filter((e) => e.field === field || e.field.startsWith(`${field}.`));

@@ -6,6 +6,7 @@ import { diffGraphs, type GraphDiff } from "./graphDiff";
 import { normalize } from "../graph/graphOps";
 import type { History } from "../graph/undo";
 import { useGraph } from "../graph/graphStore";
+import { useInterface } from "../graph/runInputs";
 import { errorsFrom, useSave } from "../editor/save/saveStore";
 import { toast } from "../shared/ui/toast";
 import { timeAgo } from "../shared/ui/format";
@@ -67,6 +68,7 @@ export function HistoryPanel({ pipelineId }: { pipelineId: string }) {
       setViewing(null);
       useGraph.getState().load(p.id, p.name, normalize(p.graph), p.role === "viewer");
       useSave.getState().load(p.revision);
+      useInterface.getState().set(useGraph.getState().doc, p.interface ?? null);
       toast(`Restored version ${n}.`, "success");
     } catch (e) {
       toast((e as Error).message, "error");

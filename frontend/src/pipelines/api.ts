@@ -1,6 +1,6 @@
 /** The pipeline routes (docs/api.md): list, create, read, rename, delete, duplicate, save the draft, validate. */
 import { request } from "../shared/api/client";
-import type { DraftSaved, GraphDoc, GraphError, Pipeline, PipelineSummary } from "../shared/api/types";
+import type { DraftSaved, GraphDoc, Pipeline, PipelineSummary, Validated } from "../shared/api/types";
 
 const enc = encodeURIComponent;
 
@@ -23,5 +23,5 @@ export const pipelinesApi = {
   saveDraft: (id: string, graph: GraphDoc, base_revision: number) =>
     request<DraftSaved>("PUT", `/api/pipelines/${enc(id)}/draft`, { graph, base_revision }),
   validate: (id: string, graph: GraphDoc) =>
-    request<{ valid: boolean; errors: GraphError[] }>("POST", `/api/pipelines/${enc(id)}/validate`, { graph }),
+    request<Validated>("POST", `/api/pipelines/${enc(id)}/validate`, { graph }),
 };

@@ -9,7 +9,7 @@ import { useRun } from "./runStore";
 import { errorsFrom, useSave } from "../editor/save/saveStore";
 import { toast } from "../shared/ui/toast";
 import { duration, money, timeAgo } from "../shared/ui/format";
-import { runInputs } from "../graph/runInputs";
+import { runInputs, useRunInputs } from "../graph/runInputs";
 import { parseInput } from "./inputs";
 import { CompareRuns } from "./CompareRuns";
 import { Timeline } from "./Timeline";
@@ -111,7 +111,7 @@ export function RunPanel({ pipelineId }: { pipelineId: string }) {
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
   const [comparing, setComparing] = useState<[string, string] | null>(null);
-  const specs = runInputs(doc);
+  const specs = useRunInputs(doc);
 
   useEffect(() => {
     const load = () => runsApi.list(pipelineId, 20).then(setRuns, () => setRuns([]));

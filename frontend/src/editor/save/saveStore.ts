@@ -10,6 +10,7 @@ import type { GraphError, StaleDetails } from "../../shared/api/types";
 import { initSave, saveReducer, shouldSave, type SaveAction, type SaveState } from "./autosave";
 import { normalize } from "../../graph/graphOps";
 import { useGraph } from "../../graph/graphStore";
+import { useInterface } from "../../graph/runInputs";
 import { toast } from "../../shared/ui/toast";
 
 const AUTOSAVE_MS = 800;
@@ -78,6 +79,7 @@ export const useSave = create<SaveStore>((set, get) => ({
       const res = await pipelinesApi.saveDraft(pipelineId, doc, s.baseRevision);
       get().dispatch({ type: "ok", revision: res.revision, at: res.updated_at });
       get().setErrors(res.errors ?? []);
+      useInterface.getState().set(doc, res.interface ?? null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && e.details) {
         get().dispatch({ type: "conflict", details: e.details as StaleDetails });
@@ -110,6 +112,7 @@ export const useSave = create<SaveStore>((set, get) => ({
       const saved = await pipelinesApi.saveDraft(pipelineId, doc, c.current_revision);
       get().dispatch({ type: "resolved", revision: saved.revision, at: saved.updated_at });
       get().setErrors(saved.errors ?? []);
+      useInterface.getState().set(doc, saved.interface ?? null);
       try {
         await versionsApi.create(pipelineId, "My changes, kept after a conflicting save", saved.revision);
         toast("Your changes were saved as a new version.", "success");

@@ -1,11 +1,11 @@
 /** "API": curl examples to run this pipeline from other programs, with its id and inputs filled in. */
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import type { Pipeline } from "../../shared/api/types";
 import { tokensApi, type NewApiToken } from "../../data/tokens/api";
 import { useGraph } from "../../graph/graphStore";
 import { CopyButton } from "../../shared/ui/CopyField";
 import { Dialog } from "../../shared/ui/Dialog";
-import { runInputs } from "../../graph/runInputs";
+import { useRunInputs } from "../../graph/runInputs";
 import { curlExamples } from "./apiExamples";
 
 export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose(): void }) {
@@ -13,7 +13,7 @@ export function ApiDialog({ pipeline, onClose }: { pipeline: Pipeline; onClose()
   const [token, setToken] = useState<NewApiToken | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const inputs = useMemo(() => runInputs(doc), [doc]);
+  const inputs = useRunInputs(doc);
   const examples = curlExamples({ origin: window.location.origin, pipelineId: pipeline.id, inputs, token: token?.token });
 
   async function createToken() {

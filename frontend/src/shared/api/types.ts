@@ -150,6 +150,8 @@ export interface PipelineSummary {
 export interface Pipeline extends PipelineSummary {
   graph: GraphDoc;
   role: "owner" | "editor" | "viewer";
+  /** What the draft takes and gives (builder/interface.py); null while the draft is not valid. */
+  interface: PipelineInterface | null;
 }
 
 export interface DraftSaved {
@@ -157,6 +159,38 @@ export interface DraftSaved {
   updated_at: string;
   updated_by: string | null;
   errors: GraphError[];
+  /** The saved draft's interface; null when it is not valid. */
+  interface: PipelineInterface | null;
+}
+
+export interface Validated {
+  valid: boolean;
+  errors: GraphError[];
+  interface: PipelineInterface | null;
+}
+
+/** One run input as the server publishes it: from an `input` node, in document order. */
+export interface RunInputOut {
+  name: string;
+  type: string;
+  /** A run must give it: `required` is not turned off and there is no default. */
+  required: boolean;
+  default: unknown;
+  description: string;
+  /** The id of the `input` node. */
+  node: string;
+}
+
+/** Whether and how a pipeline chats (the playground and the embed widget read the same answer). */
+export type ChatContract =
+  | { can_chat: true; message: string; session: string | null; answer: string; stream_node: string | null; memory: boolean }
+  | { can_chat: false; reason: string; details: Record<string, unknown> };
+
+/** A pipeline's published interface: `interface` of the detail, the draft save and validate answers. */
+export interface PipelineInterface {
+  inputs: RunInputOut[];
+  outputs: { name: string; node: string }[];
+  chat: ChatContract;
 }
 
 export interface StaleDetails {
