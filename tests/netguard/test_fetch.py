@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from builder.netguard import Blocked, FetchError, Policy, fetch
+from builder.netfetch import FetchError, fetch
+from builder.netguard import Blocked, Policy
 
 LOCAL = Policy.from_setting("127.0.0.1")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from builder.netguard import Policy, fetch
+from builder.netfetch import fetch
+from builder.netguard import Policy
 
 LOCAL = Policy.from_setting("127.0.0.1")
 CREDENTIAL_HEADERS = {"Authorization": "Bearer t0ken-value", "Proxy-Authorization": "Basic dXNlcjpwdw==",

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from builder import netguard
+from builder import netfetch, netguard
 from builder.nodes.base import Node, NodeContext, NodeError, Port
 from builder.nodes.support import templating, widgets
 
@@ -152,7 +152,7 @@ async def _credential_transport(ctx: NodeContext, config: HttpRequestConfig, url
     return CredentialTransport(config.auth_header, value, base_url)
 
 
-def _decode(resp: netguard.Response, mode: str) -> Any:
+def _decode(resp: netfetch.Response, mode: str) -> Any:
     charset = "utf-8"
     ctype = resp.headers.get("content-type", "")
     if "charset=" in ctype:
@@ -199,12 +199,12 @@ class HttpRequestNode(Node[HttpRequestConfig]):
         if transport is not None:  # the transport alone sets this header, per hop
             headers = {k: v for k, v in headers.items() if k.lower() != config.auth_header.lower()}
         try:
-            resp = await netguard.fetch(config.method, url, headers=headers, content=content,
+            resp = await netfetch.fetch(config.method, url, headers=headers, content=content,
                                         timeout=config.timeout_s, policy=ctx.services.http_policy(),
                                         transport=transport, credential_headers=(config.auth_header,))
         except netguard.Blocked as exc:
             raise NodeError(exc.reason, kind="blocked", field="url") from None
-        except netguard.FetchError as exc:
+        except netfetch.FetchError as exc:
             raise NodeError(exc.message, kind=exc.kind, retryable=exc.kind in ("timeout", "connection")) from None
         if config.fail_on_status and resp.status >= 400:
             snippet = resp.body[:300].decode("utf-8", errors="replace")
