@@ -39,7 +39,7 @@ test: setup chromium
 	cd frontend && npm test --silent
 	$(PY) scripts/run_tests.py
 
-bench: setup
+bench: setup chromium
 	$(PY) scripts/run_bench.py
 
 chaos: setup

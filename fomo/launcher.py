@@ -116,13 +116,23 @@ def wait_for(check: object, timeout: float, what: str, interval: float = 0.05) -
     raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def worker_command(env: dict[str, str], *, concurrency: int = 64, name: str = "w1") -> list[str]:
+    """The Celery worker's command line (``start_worker``, ``fomo worker``): the ``FOMO_QUEUE`` queue."""
+    return [PYTHON, "-m", "celery", "-A", "fomo", "worker", "--pool", "threads", "--concurrency", str(concurrency),
+            "--loglevel", "INFO", "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-Q", env.get("FOMO_QUEUE", "fomo")]
+
+
+def daphne_command(port: int) -> list[str]:
+    """daphne's command line (``start_daphne``, ``fomo web``), bound to 127.0.0.1 only."""
+    return [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "fomo.asgi:application"]
+
+
 def start_worker(env: dict[str, str], *, concurrency: int = 64, name: str = "w1",
                  log: Path | None = None) -> subprocess.Popen[bytes]:
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [PYTHON, "-m", "celery", "-A", "fomo", "worker", "--pool", "threads", "--concurrency", str(concurrency),
-         "--loglevel", "INFO", "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-Q", env.get("FOMO_QUEUE", "fomo")],
+        worker_command(env, concurrency=concurrency, name=name),
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
@@ -130,9 +140,15 @@ def start_worker(env: dict[str, str], *, concurrency: int = 64, name: str = "w1"
 def start_daphne(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(
-        [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "fomo.asgi:application"],
+        daphne_command(port),
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
+
+
+def django_command(*args: str) -> list[str]:
+    """A Django management command's command line that needs no manage.py (a wheel install has none);
+    run it with ``DJANGO_SETTINGS_MODULE=fomo.settings`` in the environment."""
+    return [PYTHON, "-m", "django", *args]
 
 
 def http_ok(url: str) -> bool:

@@ -21,7 +21,7 @@ from fomo.http import body, sse
 from teams import embed
 from teams import serializers as s
 
-WIDGET_JS = Path(settings.BASE_DIR) / "static" / "embed" / "widget.js"
+WIDGET_JS = Path(settings.ASSETS_DIR) / "static" / "embed" / "widget.js"
 
 
 def own_origin(request: HttpRequest) -> str:
