@@ -31,7 +31,7 @@ from fomo.http import StrictSerializer, body
 
 # "http": a secret that http.request sends in a header, only to URLs under the credential's base URL.
 HTTP = "http"
-_KEYED = sorted([*(name for name, p in PROVIDERS.items() if name not in ("fake", "local")), HTTP])
+_KEYED = sorted([*(name for name, p in PROVIDERS.items() if name not in ("fake", "offline", "local")), HTTP])
 _NEEDS_BASE_URL = "an http credential needs a base URL: its secret is only sent to URLs under it"
 _MOVE_NEEDS_SECRET = ("changing base_url changes where this credential's secret is sent: enter the secret again "
                       "in the same request (secret and base_url together)")

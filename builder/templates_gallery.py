@@ -1,4 +1,5 @@
-"""The template gallery: ready-made pipelines that run offline (fake chat model, local embeddings).
+"""The template gallery: ready-made pipelines that run offline (the offline extractive chat model,
+local embeddings), so a new pipeline gives an output that fits its task before any key is set.
 
 A template is one or more pipelines created together ("Q&A over a document" has an ingest
 pipeline and a question pipeline sharing a collection). Sample texts written for the project
@@ -17,6 +18,7 @@ from builder.graph_doc import GraphDoc
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 QA_COLLECTION = "qa-sample"
+OFFLINE = {"provider": "offline", "model": "offline-extractive"}
 
 
 @cache
@@ -51,8 +53,18 @@ def _with_default(doc: dict[str, Any], node_id: str, default: Any) -> dict[str, 
     return doc
 
 
+def with_offline_model(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with every node that asks the scriptable ``fake`` model asking the offline model instead
+    (its simulated latency dropped: the offline model takes the time it takes)."""
+    for node in doc["nodes"]:
+        if node["config"].get("provider") == "fake" and node["type"] in ("llm.chat", "router.classify"):
+            node["config"].update(OFFLINE)
+            node["config"].pop("latency_ms", None)
+    return doc
+
+
 def transcript() -> dict[str, Any]:
-    return _with_default(graph_doc.transcript_summary(latency_ms=50, chunk_size=1000),
+    return _with_default(with_offline_model(graph_doc.transcript_summary(chunk_size=1000)),
                          "transcript", sample("meeting_transcript.txt"))
 
 
@@ -91,7 +103,7 @@ def qa_question(collection: str = QA_COLLECTION, k: int = 3) -> dict[str, Any]:
     g.node("embed", "embed", {"provider": "local", "input_type": "search_query"}, x=260, y=0)
     g.node("query", "vector.query", {"collection": collection, "k": k}, x=520, y=0)
     g.node("prompt", "prompt.template", {"template": QA_PROMPT}, x=780, y=120)
-    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-large", "latency_ms": 50}, x=1040, y=120)
+    g.node("llm", "llm.chat", dict(OFFLINE), x=1040, y=120)
     g.node("answer", "output", {"name": "answer"}, x=1300, y=60)
     g.node("sources", "output", {"name": "sources"}, x=1300, y=240)
     g.edge("question", "value", "embed", "text")
@@ -105,7 +117,7 @@ def qa_question(collection: str = QA_COLLECTION, k: int = 3) -> dict[str, Any]:
 
 
 def tiers() -> dict[str, Any]:
-    return _with_default(graph_doc.route_by_tier(),
+    return _with_default(with_offline_model(graph_doc.route_by_tier()),
                          "request", {"tier": "paid", "question": "How do I export my pipelines?"})
 
 
@@ -124,7 +136,7 @@ def triage() -> dict[str, Any]:
                                "default": "I was charged twice this month, please refund one of the payments."},
            x=0, y=200)
     g.node("classify", "router.classify", {
-        "provider": "fake", "model": "fake-small",
+        **OFFLINE,
         "categories": [{"name": name, "description": about} for name, about, _ in TRIAGE_TEAMS],
         "default_branch": "other"}, x=260, y=200)
     g.node("merge", "merge", {}, x=780, y=200)
@@ -134,7 +146,7 @@ def triage() -> dict[str, Any]:
                x=520, y=row * 130)
         g.edge("classify", name, f"{name}_prompt", "ticket")
         g.edge(f"{name}_prompt", "text", "merge", "abcd"[row])
-    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30}, x=1040, y=200)
+    g.node("llm", "llm.chat", dict(OFFLINE), x=1040, y=200)
     g.node("reply", "output", {"name": "reply"}, x=1300, y=120)
     g.node("team", "output", {"name": "category"}, x=1300, y=300)
     g.edge("ticket", "value", "classify", "value")
@@ -158,8 +170,7 @@ def chat() -> dict[str, Any]:
            x=0, y=200)
     g.node("history", "memory.load", {"max_tokens": 2000, "max_messages": 50}, x=260, y=200)
     g.node("prompt", "prompt.template", {"template": "{{ message }}"}, x=260, y=0)
-    g.node("llm", "llm.chat", {"provider": "fake", "model": "fake-small", "latency_ms": 30,
-                               "system": CHAT_SYSTEM}, x=520, y=60)
+    g.node("llm", "llm.chat", {**OFFLINE, "system": CHAT_SYSTEM}, x=520, y=60)
     g.node("reply", "output", {"name": "reply"}, x=800, y=0)
     g.node("remember", "memory.save", {}, x=800, y=200)
     g.edge("message", "value", "prompt", "message")

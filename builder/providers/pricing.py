@@ -35,6 +35,7 @@ PRICES: dict[str, tuple[float, float]] = {
     "fake-small": (0.10, 0.20),
     "fake-large": (1.00, 2.00),
     "fake-embed": (0.01, 0.0),
+    "offline-extractive": (0.0, 0.0),
     "all-minilm-l6-v2": (0.0, 0.0),
     "minilm-static-256": (0.0, 0.0),
 }

@@ -32,6 +32,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
     for p in (
         ProviderInfo("fake", "Offline fake (deterministic)", "builder.providers.fake", True, True, False,
                      chat_models=("fake-small", "fake-large"), embedding_models=("fake-embed",)),
+        ProviderInfo("offline", "Offline model — no LLM; connect a provider for real answers",
+                     "builder.providers.offline", True, False, False, chat_models=("offline-extractive",)),
         ProviderInfo("openai", "OpenAI", "builder.providers.openai_provider", True, True, True, "OPENAI_API_KEY",
                      chat_models=("gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o4-mini"),
                      embedding_models=("text-embedding-3-small", "text-embedding-3-large")),

@@ -1,5 +1,5 @@
-"""Every gallery template validates and runs offline (fake chat, local embeddings); the Q&A
-question pipeline retrieves the chunk that holds the answer. The API creates them in a workspace
+"""Every gallery template validates and runs offline (the offline model, local embeddings); the Q&A
+question pipeline retrieves the chunk that holds the answer and answers with its fact. The API creates them in a workspace
 the user may edit."""
 from __future__ import annotations
 
@@ -41,6 +41,26 @@ def test_the_qa_question_pipeline_retrieves_the_chunk_with_the_answer(services):
     documents = node_outputs(sink, "query")["documents"]
     assert any("angle relative to vertical on the comb gives the direction" in d for d in documents), documents
     assert "angle relative to vertical" in node_outputs(sink, "prompt")["text"]
+    assert "angle relative to vertical on the comb gives the direction" in outcome.outputs["answer"]
+    assert node_outputs(sink, "llm")["usage"]["model"] == "offline-extractive"
+
+
+def test_every_template_model_is_the_offline_model():
+    for template in TEMPLATES.values():
+        for spec in template.pipelines:
+            asking = [n["config"] for n in spec.build()["nodes"] if n["type"] in ("llm.chat", "router.classify")]
+            assert all(c["provider"] == "offline" and c["model"] == "offline-extractive" for c in asking), spec.name
+
+
+def test_the_transcript_template_summarizes_with_sentences_of_the_transcript(services):
+    from builder.providers.offline import sentences
+    from builder.templates_gallery import transcript
+
+    outcome, _ = run_graph(transcript(), {}, services)
+    assert outcome.status == "succeeded", outcome.node_errors
+    summary, text = outcome.outputs["summary"], sample("meeting_transcript.txt")
+    assert summary and "Summary of:" not in summary
+    assert all(s in text for s in sentences(summary))
 
 
 @pytest.mark.django_db

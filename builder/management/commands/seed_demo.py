@@ -1,4 +1,4 @@
-"""Create the demo user and two demo pipelines (idempotent)."""
+"""Create the demo user and two demo pipelines (idempotent), asking the offline model."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from builder import graph_doc
 from builder.accounts import ensure_user
 from builder.models import Pipeline, Workspace
+from builder.templates_gallery import with_offline_model
 
 DEMOS = [
     ("Summarize a long transcript", "Map/reduce: split by tokens, summarize every chunk in parallel, "
@@ -30,5 +31,5 @@ class Command(BaseCommand):
         for name, description, build in DEMOS:
             if not Pipeline.objects.filter(workspace=workspace, name=name).exists():
                 p = Pipeline.objects.create(workspace=workspace, name=name, description=description,
-                                            draft=build(), created_by=user, updated_by=user)
+                                            draft=with_offline_model(build()), created_by=user, updated_by=user)
                 p.add_version(p.draft, user, "Demo pipeline")
