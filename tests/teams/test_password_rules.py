@@ -43,7 +43,7 @@ def test_the_operator_commands_refuse_a_weak_password_and_change_nothing(command
 
 
 def test_the_demo_login_of_make_up_passes_the_rules():
-    from scripts.up import DEMO_PASSWORD, DEMO_USER
+    from fomo.up import DEMO_PASSWORD, DEMO_USER
 
     call_command("seed_demo", DEMO_USER, DEMO_PASSWORD)
     call_command("ensure_user", DEMO_USER, DEMO_PASSWORD)
