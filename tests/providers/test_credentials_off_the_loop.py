@@ -22,7 +22,7 @@ from tests.stubs.llm_stub import LLMStub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LOOKUP_S = 0.5
+LOOKUP_S = 1.0  # a stall on the loop would be at least this long; the bound below is half of it
 TICK_S = 0.01
 
 
