@@ -101,7 +101,8 @@ def test_a_render_that_overruns_is_killed_at_its_budget_and_its_child_replaced(c
 
 def test_other_renders_keep_their_latency_while_a_bomb_runs(ctx):
     """Renders due every 50 ms while a bomb runs: each one's latency counts from when it was due,
-    so a held loop shows up as lateness."""
+    so a held loop shows up as lateness (the bomb runs for its whole 5 s budget; half a second of
+    lateness allows for a loaded machine, never for a held loop)."""
     async def scenario() -> tuple[list[float], Any]:
         loop = asyncio.get_running_loop()
         await run_node(ctx, "{% for c in 'warm' %}{{ c }}{% endfor %}")  # the pool's first child starts once
@@ -120,7 +121,7 @@ def test_other_renders_keep_their_latency_while_a_bomb_runs(ctx):
 
     latencies, bomb = asyncio.run(scenario())
     assert isinstance(bomb, NodeError)
-    assert max(latencies) < 0.25, f"slowest ordinary render {max(latencies):.3f}s after it was due"
+    assert max(latencies) < 0.5, f"slowest ordinary render {max(latencies):.3f}s after it was due"
 
 
 def test_a_text_join_template_bomb_does_not_hold_the_event_loop(ctx):
