@@ -1,6 +1,6 @@
 """Every gallery template validates and runs offline (the offline model, local embeddings); the Q&A
-question pipeline retrieves the chunk that holds the answer and answers with its fact. The API creates them in a workspace
-the user may edit."""
+question pipeline retrieves the chunk that holds the answer and answers with its fact. The API
+creates them in a workspace the user may edit."""
 from __future__ import annotations
 
 import pytest
