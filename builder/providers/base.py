@@ -92,3 +92,19 @@ class ModerationProvider(Protocol):
     name: str
 
     async def moderate(self, text: str, model: str = ..., timeout_s: float = ...) -> ModerationVerdict: ...
+
+
+def clip(text: str, params: ChatParams) -> tuple[str, str]:
+    """What a local model does with ``stop`` and ``max_tokens``: (text, finish reason)."""
+    from builder import tokens  # tiktoken's tables load on first use, not with every provider module
+
+    finish = "stop"
+    for stop in params.stop or []:
+        if stop and stop in text:
+            text = text[: text.index(stop)]
+    if params.max_tokens is not None and params.max_tokens >= 0:
+        ids = tokens.encode(text)
+        if len(ids) > params.max_tokens:
+            text, finish = tokens.decode(ids[: params.max_tokens]), "length"
+    return text, finish
+

@@ -36,7 +36,7 @@ from collections import Counter
 from typing import Any
 
 from builder import tokens
-from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage
+from builder.providers.base import ChatParams, ChatResult, EmbedResult, OnToken, ProviderError, Usage, clip
 
 RETRYABLE_KINDS = frozenset({"rate_limit", "server", "timeout", "connection", "stream_cut"})
 EMBED_DIMS = 64
@@ -164,18 +164,6 @@ def reply_for(model: str, messages: list[dict[str, str]], json_mode: bool = Fals
     return text
 
 
-def _apply_limits(text: str, params: ChatParams) -> tuple[str, str]:
-    finish = "stop"
-    for stop in params.stop or []:
-        if stop and stop in text:
-            text = text[: text.index(stop)]
-    if params.max_tokens is not None and params.max_tokens >= 0:
-        ids = tokens.encode(text)
-        if len(ids) > params.max_tokens:
-            text, finish = tokens.decode(ids[: params.max_tokens]), "length"
-    return text, finish
-
-
 class FakeChat:
     name = "fake"
 
@@ -188,7 +176,7 @@ class FakeChat:
         last_user = _last_user(messages)
         _log_call(params.model, last_user)
         _check_hooks(last_user)
-        text, finish = _apply_limits(reply_for(params.model, messages, params.response_format == "json"), params)
+        text, finish = clip(reply_for(params.model, messages, params.response_format == "json"), params)
         pieces = re.findall(r"\S+\s*", text) or ([text] if text else [])
         latency_s = max(0.0, float(params.extra.get("latency_ms", 0) or 0)) / 1000.0
         start = time.monotonic()

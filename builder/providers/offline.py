@@ -31,7 +31,7 @@ from collections import Counter
 from typing import Any
 
 from builder import tokens
-from builder.providers.base import ChatParams, ChatResult, OnToken, Usage
+from builder.providers.base import ChatParams, ChatResult, OnToken, Usage, clip
 
 MODEL_NAME = "offline-extractive"
 ANSWER_SENTENCES = 3
@@ -214,18 +214,6 @@ def reply_for(messages: list[dict[str, str]]) -> str:
     return _chat(turns, last)
 
 
-def _limits(text: str, params: ChatParams) -> tuple[str, str]:
-    finish = "stop"
-    for stop in params.stop or []:
-        if stop and stop in text:
-            text = text[: text.index(stop)]
-    if params.max_tokens is not None and params.max_tokens >= 0:
-        ids = tokens.encode(text)
-        if len(ids) > params.max_tokens:
-            text, finish = tokens.decode(ids[: params.max_tokens]), "length"
-    return text, finish
-
-
 class OfflineChat:
     name = "offline"
 
@@ -239,7 +227,7 @@ class OfflineChat:
         text = await asyncio.to_thread(reply_for, messages)
         if params.response_format == "json":
             text = json.dumps({"answer": text, "model": MODEL_NAME}, ensure_ascii=False)
-        text, finish = _limits(text, params)
+        text, finish = clip(text, params)
         if on_token is not None:
             for piece in re.findall(r"\S+\s*", text):
                 on_token(piece)
