@@ -53,7 +53,8 @@ def locked_message(seconds: int, what: str = "failed log-in attempts") -> str:
 _redis: redis.Redis | None = None
 
 
-def _client() -> redis.Redis:
+def redis_client() -> redis.Redis:
+    """The process's Redis connection for counters (short timeouts: a slow Redis must not hold a request)."""
     global _redis
     if _redis is None:
         _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
@@ -76,7 +77,7 @@ def locked_for(kind: Kind, who: str) -> int | None:
     if _allowed(kind) <= 0:
         return None
     try:
-        left = int(_client().pttl(_keys(kind, who)[1]))
+        left = int(redis_client().pttl(_keys(kind, who)[1]))
     except redis.RedisError as exc:
         log.warning("authentication throttle unavailable (%s)", exc)
         return None
@@ -90,7 +91,7 @@ def record_failure(kind: Kind, who: str) -> int | None:
         return None
     f = settings.FOMO
     try:
-        started = int(_client().eval(  # type: ignore[no-untyped-call]
+        started = int(redis_client().eval(  # type: ignore[no-untyped-call]
             _FAIL, 2, *_keys(kind, who), allowed, int(f["AUTH_LOCK_SECONDS"] * 1000),
             int(f["AUTH_MAX_LOCK_SECONDS"] * 1000), max(1, int(f["AUTH_FAILURE_MEMORY_SECONDS"]))))
     except redis.RedisError as exc:
@@ -102,7 +103,7 @@ def record_failure(kind: Kind, who: str) -> int | None:
 def forget(kind: Kind, who: str) -> None:
     """Drop the count and the lock of ``who`` (a successful log-in of that account)."""
     try:
-        _client().delete(*_keys(kind, who))
+        redis_client().delete(*_keys(kind, who))
     except redis.RedisError as exc:
         log.warning("authentication throttle unavailable (%s)", exc)
 

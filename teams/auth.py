@@ -97,16 +97,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), seconds
 
 
-_redis: redis.Redis | None = None
-
-
-def _client() -> redis.Redis:
-    global _redis
-    if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    return _redis
-
-
 def hit(key: str, limit: int, window: int) -> float | None:
     """Count one request in the current fixed window; the seconds to wait if over the limit.
     Fails open if Redis does not answer (the limit protects capacity, not secrecy)."""
@@ -114,7 +104,7 @@ def hit(key: str, limit: int, window: int) -> float | None:
     slot = int(now // window)
     name = f"{settings.CHANNEL_LAYERS['default']['CONFIG'].get('prefix', 'fomo')}:rate:{key}:{slot}"
     try:
-        pipe = _client().pipeline()
+        pipe = throttle.redis_client().pipeline()
         pipe.incr(name)
         pipe.expire(name, window + 1)
         count = int(pipe.execute()[0])
