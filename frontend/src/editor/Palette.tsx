@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { useCatalog } from "../graph/catalog";
 import { addNodeOfType } from "./actions";
 import { DRAG_MIME } from "./canvas/Canvas";
+import { searchNodeTypes } from "./paletteSearch";
 
 export function Palette() {
   const catalog = useCatalog((s) => s.catalog);
@@ -12,11 +13,8 @@ export function Palette() {
   const flow = useReactFlow();
 
   const groups = useMemo(() => {
-    const needle = q.trim().toLowerCase();
     const map = new Map<string, NonNullable<typeof catalog>["node_types"]>();
-    for (const t of catalog?.node_types ?? []) {
-      const hay = `${t.title} ${t.type} ${t.description} ${t.category}`.toLowerCase();
-      if (needle && !hay.includes(needle)) continue;
+    for (const t of catalog ? searchNodeTypes(catalog, q) : []) {
       const list = map.get(t.category) ?? [];
       list.push(t);
       map.set(t.category, list);
@@ -37,7 +35,7 @@ export function Palette() {
       <input
         type="search"
         className="input"
-        placeholder="Search nodes"
+        placeholder="Search nodes, providers, models"
         aria-label="Search nodes"
         value={q}
         onChange={(e) => setQ(e.target.value)}
