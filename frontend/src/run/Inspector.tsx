@@ -10,6 +10,8 @@ import { useSelection } from "../graph/selection";
 import { duration, money } from "../shared/ui/format";
 import { startRunFromNode } from "./RunPanel";
 import { ValueView } from "./ValueView";
+import { usesOfflineModel } from "../editor/offlineModel";
+import { OfflineNote } from "../editor/OfflineNote";
 
 export function Inspector({ doc }: { doc?: GraphDoc }) {
   const selected = useSelection((s) => s.nodes);
@@ -54,7 +56,14 @@ export function Inspector({ doc }: { doc?: GraphDoc }) {
         <dd>{usage ? `${usage.prompt_tokens ?? 0} in / ${usage.completion_tokens ?? 0} out` : "—"}</dd>
         <dt>Cost</dt>
         <dd>{money(main?.cost ?? live?.cost)}</dd>
+        {typeof gn?.config.model === "string" && gn.config.model && (
+          <>
+            <dt>Model</dt>
+            <dd>{gn.config.model}</dd>
+          </>
+        )}
       </dl>
+      {gn && usesOfflineModel(gn.config) && <OfflineNote />}
       {reused !== null && (
         <p className="reused-note" data-testid="reused-note">
           <span className="badge badge-reused">reused</span>{" "}

@@ -8,6 +8,9 @@ import { reusedFrom } from "../../run/reuse";
 import { useRun } from "../../run/runStore";
 import { useSave } from "../save/saveStore";
 import { duration } from "../../shared/ui/format";
+import { useCatalog } from "../../graph/catalog";
+import { usesOfflineModel } from "../offlineModel";
+import { OfflineNote } from "../OfflineNote";
 
 export type FomoNodeData = { node: GraphNode; ports: NodePorts; title: string; category: string };
 export type FomoFlowNode = Node<FomoNodeData, "fomo">;
@@ -31,6 +34,8 @@ function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
   // A primitive (string | null), so the node re-renders only when its own answer changes.
   const reused = useRun((s) => (s.runId && !s.live.nodes[id] ? reusedFrom(id, s.live, s.detail) : null));
   const errors = useSave((s) => s.byNode[id]);
+  const schema = useCatalog((s) => s.byType[node.type]?.config_schema);
+  const offline = usesOfflineModel(node.config, schema);
   const state = live?.state ?? (reused !== null ? "reused" : watching ? "pending" : null);
   // A mapped node streams per item: show the item that spoke last.
   const streamed = live ? (live.lastItem !== null ? live.itemStates[live.lastItem]?.tokens : live.tokens) || "" : "";
@@ -65,6 +70,7 @@ function FomoNodeView({ id, data, selected }: NodeProps<FomoFlowNode>) {
         )}
       </div>
       {node.label && <div className="fnode-sub">{title}</div>}
+      {offline && <OfflineNote className="fnode-offline" />}
       <div className="fnode-ports">
         <div className="fnode-inputs">
           {ports.inputs.map((p) => (

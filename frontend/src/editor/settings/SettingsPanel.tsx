@@ -12,6 +12,8 @@ import { useSave } from "../save/saveStore";
 import { useSelection } from "../../graph/selection";
 import { deleteSelection } from "../actions";
 import { SchemaForm } from "./SchemaForm";
+import { usesOfflineModel } from "../offlineModel";
+import { OfflineNote } from "../OfflineNote";
 
 export function SettingsPanel() {
   const selected = useSelection((s) => s.nodes);
@@ -92,6 +94,7 @@ function NodeSettings({ node, readOnly }: { node: GraphNode; readOnly: boolean }
         <code className="muted small">{node.type} v{node.version} · {node.id}</code>
         <p className="muted small">{spec.description}</p>
       </div>
+      {usesOfflineModel(node.config, spec.config_schema) && <OfflineNote />}
       {general.length > 0 && (
         <ul className="error-list" role="alert">
           {general.map((e, i) => (
