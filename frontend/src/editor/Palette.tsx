@@ -35,7 +35,8 @@ export function Palette() {
       <input
         type="search"
         className="input"
-        placeholder="Search nodes, providers, models"
+        placeholder="Search nodes"
+        title="Search by name, type, provider, model or task (rag, pdf, agent)"
         aria-label="Search nodes"
         value={q}
         onChange={(e) => setQ(e.target.value)}
