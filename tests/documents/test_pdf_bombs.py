@@ -3,7 +3,6 @@ limits, the request answers within its deadline, the answer names the limit the 
 nothing is stored. The bombs are built here: many pages sharing one compressed content stream."""
 from __future__ import annotations
 
-import io
 import time
 import zlib
 
@@ -12,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from builder.models import Document, Workspace
 from builder.pdf_extract import PdfLimits
-from tests.documents.conftest import make_pdf
+from tests.documents.conftest import make_pdf, pdf_file
 
 pytestmark = [pytest.mark.django_db]
 
@@ -29,18 +28,7 @@ def shared_stream_pdf(pages: int, content: bytes) -> bytes:
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_file(objects)
 
 
 def text_of(size: int) -> bytes:
